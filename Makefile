@@ -1,0 +1,81 @@
+# p2preach: BPF policy for peer access to device-private memory.
+#
+#   make demo    build everything, boot the patched kernel, show a decision
+#   make check   run every test (VM tests on the patched kernel)
+#
+# Everything is built under build/; the kernel is cached outside the
+# checkout (P2PREACH_CACHE, default /var/tmp/p2preach-cache).
+
+SHELL := /bin/bash
+B := build
+CLANG ?= clang-19
+CC ?= gcc
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+
+TOOLS := $(B)/tools
+BPFTOOL := $(TOOLS)/bpftool
+LIBBPF := $(TOOLS)/lib/libbpf.a
+KHDR := $(B)/kernel/headers/include
+KSRC := $(B)/kernel/src
+
+CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter \
+	-I$(TOOLS)/include -Ibpf -Iloader -I$(B)/bpf -isystem $(KHDR)
+LDLIBS := $(LIBBPF) -lelf -lz
+
+LOADER_SRCS := loader/p2preach.c loader/policy_maps.c
+BPF_OBJ := $(B)/bpf/p2preach.bpf.o
+SKEL := $(B)/bpf/p2preach.skel.h
+
+.PHONY: all deps kernel tools bpf loader tests check demo clean distclean
+all: loader tests
+
+deps:
+	$(Q)scripts/deps.sh
+
+kernel: deps
+	$(Q)scripts/build-kernel.sh
+
+tools: kernel
+	$(Q)scripts/build-tools.sh
+
+# Real files depend on the phony chain through a stamp that only changes
+# when the tools (and so the kernel) change.
+$(B)/tools/.kernel: tools ;
+
+$(BPF_OBJ): bpf/p2preach.bpf.c bpf/p2preach.h $(B)/tools/.kernel
+	@mkdir -p $(@D)
+	@echo "  BPF     $@"
+	$(Q)$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 \
+		-I$(B) -I$(TOOLS)/include -Ibpf -c $< -o $@
+
+$(SKEL): $(BPF_OBJ)
+	@echo "  GEN     $@"
+	$(Q)$(BPFTOOL) gen skeleton $< name p2preach_bpf >$@.tmp && mv $@.tmp $@
+
+bpf: $(BPF_OBJ) $(SKEL)
+
+$(B)/p2preach: $(LOADER_SRCS) loader/policy_maps.h bpf/p2preach.h $(SKEL)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) $(LOADER_SRCS) $(LDLIBS) -o $@
+
+loader: $(B)/p2preach
+
+$(B)/tests/peer_access: tests/vm/peer_access.c loader/policy_maps.c loader/policy_maps.h bpf/p2preach.h $(B)/tools/.kernel
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) -I$(KSRC) tests/vm/peer_access.c loader/policy_maps.c $(LDLIBS) -o $@
+
+tests: $(B)/tests/peer_access $(BPF_OBJ)
+
+check: all
+	$(Q)tests/check.sh
+
+demo: all
+	$(Q)scripts/demo.sh
+
+clean:
+	rm -rf $(B)/bpf $(B)/tests $(B)/p2preach $(B)/logs
+
+distclean:
+	rm -rf $(B)

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * p2preach policy: may device A access memory that lives in device B?
+ *
+ * Devices are named by dev_name(); p2p_devices maps a name to an
+ * index, and p2p_matrix[client][provider] holds the verdict. The
+ * admin edits the maps; the next decision sees the change.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "p2preach.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, P2PREACH_MAX_DEVICES);
+	__type(key, struct p2preach_name);
+	__type(value, __u32);
+} p2p_devices SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, P2PREACH_MATRIX_CELLS);
+	__type(key, __u32);
+	__type(value, __u32);
+} p2p_matrix SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct p2preach_config);
+} p2p_config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, P2PREACH_STATS_CELLS);
+	__type(key, __u32);
+	__type(value, struct p2preach_pair_stats);
+} p2p_stats SEC(".maps");
+
+static __always_inline int device_index(struct device *dev, __u32 *index)
+{
+	struct p2preach_name key = {};
+	const char *name = BPF_CORE_READ(dev, kobj.name);
+	__u32 *found;
+
+	if (!name || bpf_probe_read_kernel_str(key.name, sizeof(key.name), name) < 0)
+		return -1;
+	found = bpf_map_lookup_elem(&p2p_devices, &key);
+	if (!found || *found >= P2PREACH_MAX_DEVICES)
+		return -1;
+	*index = *found;
+	return 0;
+}
+
+SEC("struct_ops")
+int BPF_PROG(p2preach_decide, struct device *client, struct device *provider,
+	     struct dev_pagemap *pgmap, enum pagemap_reach_access access,
+	     enum pagemap_reach_origin origin)
+{
+	__u32 c, p, zero = 0, cell = P2PREACH_UNKNOWN_CELL;
+	__u32 verdict = P2PREACH_DENY;
+	struct p2preach_config *cfg;
+	struct p2preach_pair_stats *st;
+	__u32 *v;
+
+	cfg = bpf_map_lookup_elem(&p2p_config, &zero);
+	if (cfg)
+		verdict = cfg->default_verdict;
+
+	if (!device_index(client, &c) && !device_index(provider, &p)) {
+		cell = p2preach_cell(c, p);
+		v = bpf_map_lookup_elem(&p2p_matrix, &cell);
+		if (v)
+			verdict = *v;
+	}
+
+	st = bpf_map_lookup_elem(&p2p_stats, &cell);
+	if (st) {
+		if (verdict < P2PREACH_NR_VERDICTS)
+			st->verdicts[verdict]++;
+		else
+			st->invalid++;
+	}
+	/* A bad map value goes to the kernel as is: it denies and counts it. */
+	return verdict;
+}
+
+SEC(".struct_ops.link")
+struct pagemap_reach_ops p2preach = {
+	.decide = (void *)p2preach_decide,
+	.name = "p2preach",
+};

@@ -1,0 +1,151 @@
+#!/bin/bash
+# Build the test kernel: Debian's linux-source-6.12 + kernel-patch/series +
+# tests/vm/kernel.config. The result lives in a cache directory named by a
+# hash of all inputs, so an unchanged tree never rebuilds; build/kernel
+# points at it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+TARBALL=${P2PREACH_KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+CACHE=${P2PREACH_CACHE:-/var/tmp/p2preach-cache}
+FRAGMENT=tests/vm/kernel.config
+SERIES=kernel-patch/series
+LOG=build/logs/kernel.log
+JOBS=${JOBS:-$(nproc)}
+KEEP=${P2PREACH_KEEP_KERNELS:-4}	# cached kernels kept besides the current one
+
+say() { echo "  KERNEL  $*"; }
+die() { echo "build-kernel: $*" >&2; exit 1; }
+
+# Patch names from the series file: one per line, '#' starts a comment.
+patches() {
+	[[ -f $SERIES ]] || return 0
+	sed -e 's/#.*//' -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' "$SERIES" |
+		grep -v '^$' || true
+}
+
+[[ -f $TARBALL ]] || die "$TARBALL missing (make deps)"
+[[ -f $FRAGMENT ]] || die "$FRAGMENT missing"
+mapfile -t PATCHES < <(patches)
+for p in "${PATCHES[@]}"; do
+	[[ -f kernel-patch/$p ]] || die "$SERIES lists $p, which does not exist"
+done
+
+# Everything that can change the result goes into the hash.
+inputs() {
+	stat -c '%s %Y' "$TARBALL"
+	dpkg-query -W -f='${Version}\n' linux-source-6.12 2>/dev/null || true
+	gcc --version | head -n1
+	pahole --version
+	for p in "${PATCHES[@]}"; do
+		echo "== $p"
+		cat "kernel-patch/$p"
+	done
+	echo "== config"
+	cat "$FRAGMENT"
+	echo "== script"
+	cat "$0"
+}
+HASH=$(inputs | sha256sum | cut -c1-16)
+OUT=$CACHE/kernel-$HASH
+
+mkdir -p "$CACHE" build/logs
+link() { ln -sfn "$OUT" build/kernel; }
+
+# One build per hash at a time; a second caller waits and then finds it done.
+exec 9>"$OUT.lock"
+flock 9
+if [[ -f $OUT/bzImage ]]; then
+	link
+	say "up to date ($HASH)"
+	exit 0
+fi
+
+# Build in a scratch directory renamed into place only on success, so an
+# interrupted build never looks cached.
+rm -rf "$OUT".tmp.*
+TMP=$OUT.tmp.$$
+trap 'rm -rf "$TMP"' EXIT
+mkdir -p "$TMP"
+: >"$LOG"
+start=$SECONDS
+
+fail() {
+	echo "build-kernel: $* failed; last lines of $LOG:" >&2
+	tail -n 40 "$LOG" >&2
+	exit 1
+}
+
+say "unpacking $(basename "$TARBALL")"
+tar -xJf "$TARBALL" -C "$TMP" >>"$LOG" 2>&1 || fail "unpack"
+mv "$TMP"/linux-source-6.12 "$TMP/src"
+
+if [[ ${#PATCHES[@]} -gt 0 ]]; then
+	say "applying ${#PATCHES[@]} patches"
+	for p in "${PATCHES[@]}"; do
+		echo "== patch $p" >>"$LOG"
+		patch -p1 --forward --batch -d "$TMP/src" \
+			<"kernel-patch/$p" >>"$LOG" 2>&1 || fail "patch $p"
+	done
+fi
+
+# ccache makes rebuilds after a small patch change cheap. The cache is
+# shared across build directories, so paths must not enter its hash.
+MAKEARGS=(-C "$TMP/src" O="$TMP/obj" -j"$JOBS")
+if command -v ccache >/dev/null; then
+	export CCACHE_DIR=$CACHE/ccache CCACHE_BASEDIR=$TMP CCACHE_NOHASHDIR=1
+	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+	MAKEARGS+=(CC="ccache gcc")
+fi
+# Fixed build identity: reproducible, and keeps ccache hits.
+export KBUILD_BUILD_TIMESTAMP="@$(stat -c %Y "$TARBALL")"
+export KBUILD_BUILD_USER=p2preach KBUILD_BUILD_HOST=p2preach
+kmake() { nice -n 10 make "${MAKEARGS[@]}" "$@" >>"$LOG" 2>&1; }
+
+say "configuring from $FRAGMENT"
+kmake allnoconfig KCONFIG_ALLCONFIG="$ROOT/$FRAGMENT" || fail "allnoconfig"
+kmake olddefconfig || fail "olddefconfig"
+
+# Kconfig silently drops symbols whose dependencies are not met: insist
+# that every setting in the fragment made it into the final config.
+bad=0
+while IFS= read -r line; do
+	if [[ $line =~ ^(CONFIG_[A-Za-z0-9_]+)=(.*)$ ]]; then
+		want=$line
+		sym=${BASH_REMATCH[1]}
+	elif [[ $line =~ ^#\ (CONFIG_[A-Za-z0-9_]+)\ is\ not\ set$ ]]; then
+		want=$line
+		sym=${BASH_REMATCH[1]}
+	else
+		continue
+	fi
+	got=$(grep -E "^($sym=|# $sym is not set)" "$TMP/obj/.config" || true)
+	# An absent symbol is "not set" as far as the kernel is concerned.
+	[[ -z $got && $want == "# "* ]] && continue
+	if [[ $got != "$want" ]]; then
+		echo "build-kernel: $sym: fragment wants '$want', got '${got:-absent}'" >&2
+		bad=1
+	fi
+done <"$FRAGMENT"
+[[ $bad -eq 0 ]] || die "$FRAGMENT does not apply cleanly (missing dependencies?)"
+
+say "building bzImage and modules (log: $LOG)"
+kmake bzImage modules || fail "kernel build"
+say "installing headers"
+kmake headers_install INSTALL_HDR_PATH="$TMP/headers" || fail "headers_install"
+
+cp "$TMP/obj/arch/x86/boot/bzImage" "$TMP/obj/vmlinux" "$TMP/obj/lib/test_hmm.ko" "$TMP/"
+cp "$TMP/obj/.config" "$TMP/config"
+# Objects are not needed once the artefacts are out; they are large.
+rm -rf "$TMP/obj"
+mv "$TMP" "$OUT"
+trap - EXIT
+link
+say "built $HASH in $((SECONDS - start))s"
+
+# Drop the oldest cached kernels.
+ls -1dt "$CACHE"/kernel-* 2>/dev/null | grep -Ev '\.(tmp\..*|lock)$' |
+	grep -vxF "$OUT" | tail -n +$((KEEP + 1)) | while read -r old; do
+	rm -rf "$old" "$old.lock"
+done

@@ -1,0 +1,54 @@
+#!/bin/bash
+# Build libbpf (static) and bpftool from the test kernel's own tree, the
+# vmlinux.h of the patched kernel, and upstream hmm-tests against the
+# kernel's UAPI headers. Rebuilt only when build/kernel changes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+KDIR=$(readlink -f build/kernel)
+SRC=$KDIR/src
+OUT=$ROOT/build/tools
+LOG=$ROOT/build/logs/tools.log
+STAMP=$OUT/.kernel
+JOBS=${JOBS:-$(nproc)}
+
+say() { echo "  TOOLS   $*"; }
+fail() {
+	echo "build-tools: $* failed; last lines of $LOG:" >&2
+	tail -n 30 "$LOG" >&2
+	exit 1
+}
+[[ -d $SRC ]] || { echo "build-tools: no kernel tree (make kernel)" >&2; exit 1; }
+if [[ -f $STAMP && $(cat "$STAMP") == "$KDIR" && -x $OUT/bpftool &&
+      -f $OUT/lib/libbpf.a && -x $ROOT/build/hmm-tests &&
+      -f $ROOT/build/vmlinux.h ]]; then
+	exit 0
+fi
+rm -rf "$OUT"
+mkdir -p "$OUT" build/logs
+: >"$LOG"
+
+say "libbpf (static, from $(basename "$KDIR"))"
+make -C "$SRC/tools/lib/bpf" -j"$JOBS" OUTPUT="$OUT/libbpf/" \
+	BUILD_STATIC_ONLY=1 DESTDIR="$OUT" prefix= LIBSUBDIR=lib \
+	libdir_relative=lib install >>"$LOG" 2>&1 || fail "libbpf"
+
+say "bpftool"
+make -C "$SRC/tools/bpf/bpftool" -j"$JOBS" OUTPUT="$OUT/bpftool-build/" \
+	CLANG=clang-19 LLC=llc-19 LLVM_STRIP=llvm-strip-19 \
+	>>"$LOG" 2>&1 || fail "bpftool"
+cp "$OUT/bpftool-build/bpftool" "$OUT/bpftool"
+
+say "vmlinux.h from the patched kernel's BTF"
+"$OUT/bpftool" btf dump file "$KDIR/vmlinux" format c >"$ROOT/build/vmlinux.h.tmp" ||
+	fail "vmlinux.h"
+mv "$ROOT/build/vmlinux.h.tmp" "$ROOT/build/vmlinux.h"
+
+say "hmm-tests (upstream selftest, static)"
+(cd "$SRC/tools/testing/selftests/mm" &&
+	gcc -Wall -O2 -static -U_FORTIFY_SOURCE -I "$SRC" \
+		-isystem "$KDIR/headers/include" hmm-tests.c \
+		-lrt -lpthread -lm -o "$ROOT/build/hmm-tests") >>"$LOG" 2>&1 ||
+	fail "hmm-tests"
+
+echo "$KDIR" >"$STAMP"

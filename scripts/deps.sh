@@ -1,0 +1,24 @@
+#!/bin/bash
+# Install the Debian packages the build and the VM tests need.
+# Only touches apt when something is missing, so repeat runs are cheap.
+set -euo pipefail
+
+# qemu-system-x86 is installed without recommends (no GUI stack).
+PACKAGES="linux-source-6.12 clang-19 llvm-19 lld-19 dwarves flex bison bc
+libelf-dev libssl-dev zlib1g-dev libzstd-dev cpio kmod libcap-dev
+libcmocka-dev python3 busybox-static gcc make patch xz-utils rsync ccache
+pkg-config python3-ply qemu-system-x86"
+
+missing=()
+for p in $PACKAGES; do
+	st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+	[[ $st == ii* ]] || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "  DEPS    installing: ${missing[*]}"
+as_root=(env DEBIAN_FRONTEND=noninteractive)
+[[ $(id -u) -eq 0 ]] || as_root=(sudo "${as_root[@]}")
+"${as_root[@]}" apt-get update -qq </dev/null
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends \
+	-o Dpkg::Use-Pty=0 "${missing[@]}" </dev/null
