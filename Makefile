@@ -9,7 +9,7 @@
 SHELL := /bin/bash
 B := build
 CLANG ?= clang-19
-CC ?= gcc
+CC := gcc
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
@@ -28,7 +28,10 @@ BPF_OBJ := $(B)/bpf/p2preach.bpf.o
 SKEL := $(B)/bpf/p2preach.skel.h
 
 .PHONY: all deps kernel tools bpf loader tests check demo clean distclean
-all: loader tests
+all: loader tests unit-bin
+
+include tests/unit/unit.mk
+unit-bin: $(UNIT_TESTS)
 
 deps:
 	$(Q)scripts/deps.sh
@@ -75,7 +78,7 @@ demo: all
 	$(Q)scripts/demo.sh
 
 clean:
-	rm -rf $(B)/bpf $(B)/tests $(B)/p2preach $(B)/logs
+	rm -rf $(B)/bpf $(B)/tests $(B)/unit $(B)/p2preach $(B)/logs
 
 distclean:
 	rm -rf $(B)

@@ -96,6 +96,8 @@ MAKEARGS=(-C "$TMP/src" O="$TMP/obj" -j"$JOBS")
 if command -v ccache >/dev/null; then
 	export CCACHE_DIR=$CACHE/ccache CCACHE_BASEDIR=$TMP CCACHE_NOHASHDIR=1
 	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+	# Kbuild passes the source path in this option; keep it out of the hash.
+	export CCACHE_IGNOREOPTIONS='-fmacro-prefix-map=*'
 	MAKEARGS+=(CC="ccache gcc")
 fi
 # Fixed build identity: reproducible, and keeps ccache hits.

@@ -28,6 +28,7 @@ rm -rf "$OUT"
 mkdir -p "$OUT" build/logs
 : >"$LOG"
 
+mkdir -p "$OUT/libbpf" "$OUT/bpftool-build"
 say "libbpf (static, from $(basename "$KDIR"))"
 make -C "$SRC/tools/lib/bpf" -j"$JOBS" OUTPUT="$OUT/libbpf/" \
 	BUILD_STATIC_ONLY=1 DESTDIR="$OUT" prefix= LIBSUBDIR=lib \

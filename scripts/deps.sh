@@ -2,6 +2,7 @@
 # Install the Debian packages the build and the VM tests need.
 # Only touches apt when something is missing, so repeat runs are cheap.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 # qemu-system-x86 is installed without recommends (no GUI stack).
 PACKAGES="linux-source-6.12 clang-19 llvm-19 lld-19 dwarves flex bison bc
@@ -17,8 +18,14 @@ done
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 echo "  DEPS    installing: ${missing[*]}"
+mkdir -p build/logs
+LOG=build/logs/deps.log
 as_root=(env DEBIAN_FRONTEND=noninteractive)
 [[ $(id -u) -eq 0 ]] || as_root=(sudo "${as_root[@]}")
-"${as_root[@]}" apt-get update -qq </dev/null
-"${as_root[@]}" apt-get install -y -qq --no-install-recommends \
-	-o Dpkg::Use-Pty=0 "${missing[@]}" </dev/null
+if ! { "${as_root[@]}" apt-get update -qq &&
+	"${as_root[@]}" apt-get install -y -qq --no-install-recommends \
+		-o Dpkg::Use-Pty=0 "${missing[@]}"; } </dev/null >"$LOG" 2>&1; then
+	echo "deps: apt-get failed; last lines of $LOG:" >&2
+	tail -n 20 "$LOG" >&2
+	exit 1
+fi

@@ -26,6 +26,12 @@ tally() {
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 }
 
+echo "=== unit"
+make -s unit >build/logs/unit.log 2>&1
+status=$?
+grep -E '^not ok ' build/logs/unit.log
+tally unit build/logs/unit.log $status
+
 for t in tests/vm/t-*.sh; do
 	name=$(basename "$t" .sh)
 	log=build/logs/$name.log

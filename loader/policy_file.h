@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The admin's policy file, parsed. Pure userspace: no libbpf, no kernel.
+ *
+ *   device ALIAS = DEVNAME       declare a device (its dev_name())
+ *   allow X -> Y [read|rw]       X may access Y's memory (default rw)
+ *   allow X <-> Y [read|rw]      both directions
+ *   deny X -> Y | deny X <-> Y
+ *   default deny|read|rw         verdict no rule sets (default: deny)
+ *
+ * X and Y are an alias, a declared DEVNAME, or '*' (every declared device).
+ * Names must be declared before a rule uses them; '*' means every device
+ * of the file, declared before or after. Later rules win over earlier ones.
+ * '#' starts a comment anywhere, so a DEVNAME cannot contain it.
+ */
+#ifndef P2PREACH_POLICY_FILE_H
+#define P2PREACH_POLICY_FILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include "p2preach.h"
+
+#define POLICY_ALIAS_LEN	32	/* 31 characters and the NUL */
+#define POLICY_MAX_RULES	4096
+#define POLICY_MAX_LINE		1023	/* characters, without the newline */
+#define POLICY_ANY		0xffff	/* '*' in a rule */
+
+struct policy_device {
+	char alias[POLICY_ALIAS_LEN];
+	char name[P2PREACH_NAME_LEN];	/* dev_name(), NUL terminated */
+	__u32 line;			/* where it was declared */
+};
+
+/* One allow/deny statement, kept as written; policy_resolve() expands it. */
+struct policy_rule {
+	__u16 client;	/* device index, or POLICY_ANY */
+	__u16 provider;	/* device index, or POLICY_ANY */
+	__u8 verdict;	/* P2PREACH_DENY, _ALLOW_READ or _ALLOW_RW */
+	bool both;	/* '<->': also provider -> client */
+	__u32 line;
+};
+
+/*
+ * A plain value: copy it with '=', no cleanup. Device index i is the i-th
+ * `device` line, the index the loader gives the device in the maps.
+ */
+struct policy {
+	__u32 default_verdict;
+	__u32 nr_devices;
+	__u32 nr_rules;
+	struct policy_device devices[P2PREACH_MAX_DEVICES];
+	struct policy_rule rules[POLICY_MAX_RULES];
+};
+
+/*
+ * Parse text (a NUL-terminated file's contents). On success return 0 and
+ * fill *out. On error return -EINVAL, leave *out untouched, and write
+ * "NAME:LINE: what is wrong" to err (if errlen > 0; truncated to fit).
+ * Parsing stops at the first error. name_for_errors may be NULL.
+ */
+int policy_parse_string(const char *text, const char *name_for_errors,
+			struct policy *out, char *err, size_t errlen);
+
+/*
+ * Read the file at path and parse it as above; errors are named by path.
+ * A file that cannot be read gives -errno and "PATH: cannot read: reason";
+ * one over 16 MiB gives -EFBIG.
+ */
+int policy_file_parse(const char *path, struct policy *out,
+		      char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests of the rule resolver (loader/policy_rules.c). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/types.h>
+#include "p2preach.h"
+#include "policy_file.h"
+#include "policy_rules.h"
+
+#define N P2PREACH_MAX_DEVICES
+#define D P2PREACH_DENY
+#define R P2PREACH_ALLOW_READ
+#define W P2PREACH_ALLOW_RW
+
+static struct policy pol;
+static __u32 m[N][N], saved[N][N];
+
+#define DEVICES4					\
+	"device gpu0 = 0000:3b:00.0\n"			\
+	"device gpu1 = 0000:5e:00.0\n"			\
+	"device gpu2 = 0000:86:00.0\n"			\
+	"device gpu3 = 0000:af:00.0\n"
+
+/* Parse text and resolve it into m; both must succeed. */
+#define resolve(text) do {						\
+	char err_[256] = "";						\
+	assert_int_equal(policy_parse_string(text, "t.conf", &pol,	\
+					     err_, sizeof(err_)), 0);	\
+	memset(m, 0xff, sizeof(m));					\
+	assert_int_equal(policy_resolve(&pol, m), 0);			\
+} while (0)
+
+/* The 4x4 corner of m for the declared devices, row by row. */
+#define assert_matrix4(...) do {					\
+	static const __u32 want_[4][4] = { __VA_ARGS__ };		\
+	for (int c_ = 0; c_ < 4; c_++)					\
+		for (int p_ = 0; p_ < 4; p_++)				\
+			if (m[c_][p_] != want_[c_][p_])			\
+				fail_msg("m[%d][%d] = %u, want %u",	\
+					 c_, p_, m[c_][p_],		\
+					 want_[c_][p_]);		\
+} while (0)
+
+/* Every cell outside the first nr x nr block holds v. */
+static void assert_rest(unsigned nr, __u32 v)
+{
+	for (unsigned c = 0; c < N; c++)
+		for (unsigned p = 0; p < N; p++)
+			if ((c >= nr || p >= nr) && m[c][p] != v)
+				fail_msg("m[%u][%u] = %u, want %u",
+					 c, p, m[c][p], v);
+}
+
+static void test_default_fills_everything(void **state)
+{
+	static const char *const text[] = {
+		"", "default deny\n", "default read\n", "default rw\n",
+	};
+	static const __u32 want[] = { D, D, R, W };
+
+	(void)state;
+	for (unsigned i = 0; i < 4; i++) {
+		resolve(text[i]);
+		assert_rest(0, want[i]);
+	}
+	resolve(DEVICES4 "default read\n");
+	assert_matrix4({ R, R, R, R }, { R, R, R, R },
+		       { R, R, R, R }, { R, R, R, R });
+	assert_rest(4, R);
+}
+
+static void test_one_direction(void **state)
+{
+	(void)state;
+	resolve(DEVICES4 "allow gpu0 -> gpu1\n");
+	assert_matrix4({ D, W, D, D }, { D, D, D, D },
+		       { D, D, D, D }, { D, D, D, D });
+	assert_rest(4, D);
+}
+
+static void test_both_directions(void **state)
+{
+	(void)state;
+	resolve(DEVICES4 "allow gpu1 <-> gpu2 read\ndeny gpu0 <-> gpu3\n"
+		"default rw\n");
+	assert_matrix4({ W, W, W, D }, { W, W, R, W },
+		       { W, R, W, W }, { D, W, W, W });
+}
+
+static void test_read_vs_rw(void **state)
+{
+	(void)state;
+	resolve(DEVICES4
+		"allow gpu0 -> gpu1 read\n"
+		"allow gpu0 -> gpu2 rw\n"
+		"allow gpu0 -> gpu3\n"
+		"allow gpu1 -> gpu0 read\n");
+	assert_matrix4({ D, R, W, W }, { R, D, D, D },
+		       { D, D, D, D }, { D, D, D, D });
+}
+
+static void test_deny_over_default(void **state)
+{
+	(void)state;
+	resolve(DEVICES4 "default rw\ndeny gpu2 -> gpu1\n");
+	assert_matrix4({ W, W, W, W }, { W, W, W, W },
+		       { W, D, W, W }, { W, W, W, W });
+	assert_rest(4, W);
+}
+
+static void test_last_match_wins(void **state)
+{
+	(void)state;
+	resolve(DEVICES4 "allow * -> gpu1\ndeny gpu0 -> gpu1\n");
+	assert_matrix4({ D, D, D, D }, { D, D, D, D },
+		       { D, W, D, D }, { D, W, D, D });
+	resolve(DEVICES4 "deny gpu0 -> gpu1\nallow * -> gpu1 read\n");
+	assert_matrix4({ D, R, D, D }, { D, D, D, D },
+		       { D, R, D, D }, { D, R, D, D });
+	resolve(DEVICES4
+		"allow gpu0 <-> gpu1\n"
+		"allow gpu0 -> gpu1 read\n"
+		"deny gpu1 -> gpu0\n"
+		"allow gpu1 -> gpu0 read\n"
+		"allow gpu0 -> gpu1\n");
+	assert_matrix4({ D, W, D, D }, { R, D, D, D },
+		       { D, D, D, D }, { D, D, D, D });
+}
+
+static void test_wildcard_client(void **state)
+{
+	(void)state;
+	resolve(DEVICES4 "allow * -> gpu2 read\n");
+	assert_matrix4({ D, D, R, D }, { D, D, R, D },
+		       { D, D, D, D }, { D, D, R, D });
+	assert_rest(4, D);
+}
+
+static void test_wildcard_provider(void **state)
+{
+	(void)state;
+	resolve(DEVICES4 "default rw\ndeny gpu3 -> *\n");
+	assert_matrix4({ W, W, W, W }, { W, W, W, W },
+		       { W, W, W, W }, { D, D, D, W });
+	assert_rest(4, W);
+}
+
+static void test_wildcard_both_sides(void **state)
+{
+	(void)state;
+	resolve(DEVICES4 "allow * -> * read\n");
+	assert_matrix4({ D, R, R, R }, { R, D, R, R },
+		       { R, R, D, R }, { R, R, R, D });
+	assert_rest(4, D);
+}
+
+static void test_wildcard_both_directions(void **state)
+{
+	(void)state;
+	resolve(DEVICES4 "allow * <-> gpu1 read\n");
+	assert_matrix4({ D, R, D, D }, { R, D, R, R },
+		       { D, R, D, D }, { D, R, D, D });
+}
+
+/* '*' covers devices declared after the rule too. */
+static void test_wildcard_includes_later_devices(void **state)
+{
+	(void)state;
+	resolve("device gpu0 = 0000:3b:00.0\n"
+		"allow gpu0 -> * read\n"
+		"device gpu1 = 0000:5e:00.0\n"
+		"device gpu2 = 0000:86:00.0\n"
+		"device gpu3 = 0000:af:00.0\n");
+	assert_matrix4({ D, R, R, R }, { D, D, D, D },
+		       { D, D, D, D }, { D, D, D, D });
+}
+
+/* A device reaching its own memory is not a peer access. */
+static void test_diagonal_keeps_default(void **state)
+{
+	(void)state;
+	resolve(DEVICES4 "allow * <-> * rw\nallow gpu1 -> gpu1 read\n");
+	assert_matrix4({ D, W, W, W }, { W, D, W, W },
+		       { W, W, D, W }, { W, W, W, D });
+	resolve(DEVICES4 "default read\ndeny * -> *\ndeny gpu2 -> gpu2\n");
+	assert_matrix4({ R, D, D, D }, { D, R, D, D },
+		       { D, D, R, D }, { D, D, D, R });
+	assert_rest(4, R);
+}
+
+static void test_raw_names_resolve_like_aliases(void **state)
+{
+	static __u32 by_alias[N][N];
+
+	(void)state;
+	resolve(DEVICES4 "allow gpu0 -> gpu3 read\nallow gpu2 <-> gpu1\n");
+	memcpy(by_alias, m, sizeof(m));
+	resolve(DEVICES4 "allow 0000:3b:00.0 -> 0000:af:00.0 read\n"
+		"allow gpu2 <-> 0000:5e:00.0\n");
+	assert_memory_equal(m, by_alias, sizeof(m));
+}
+
+/* Index i is the i-th device line, whatever the aliases say. */
+static void test_declaration_order(void **state)
+{
+	(void)state;
+	resolve("device z = dev_z\ndevice a = dev_a\nallow a -> z read\n");
+	assert_int_equal(policy_device_count(&pol), 2);
+	assert_string_equal(policy_device_alias(&pol, 0), "z");
+	assert_string_equal(policy_device_alias(&pol, 1), "a");
+	assert_int_equal(m[1][0], R);
+	assert_int_equal(m[0][1], D);
+}
+
+static void test_design_example(void **state)
+{
+	(void)state;
+	resolve("# /etc/p2preach/policy.conf\n"
+		DEVICES4
+		"allow gpu0 -> gpu1          # read-write\n"
+		"allow gpu0 <-> gpu2 read    # both directions, read-only\n"
+		"deny  * -> gpu3\n"
+		"default deny\n");
+	assert_matrix4({ D, W, R, D }, { D, D, D, D },
+		       { R, D, D, D }, { D, D, D, D });
+	assert_rest(4, D);
+}
+
+static void test_all_64_devices(void **state)
+{
+	char line[64];
+	size_t len = 0;
+	char *text = calloc(N * sizeof(line) + 64, 1);
+
+	(void)state;
+	assert_non_null(text);
+	for (int i = 0; i < N; i++) {
+		snprintf(line, sizeof(line), "device d%d = dev%d\n", i, i);
+		strcpy(text + len, line);
+		len += strlen(line);
+	}
+	strcpy(text + len, "allow * -> * read\nallow d63 <-> d0\n");
+	resolve(text);
+	for (unsigned c = 0; c < N; c++)
+		for (unsigned p = 0; p < N; p++) {
+			__u32 want = c == p ? D :
+				(c == 0 && p == 63) || (c == 63 && p == 0) ?
+				W : R;
+
+			if (m[c][p] != want)
+				fail_msg("m[%u][%u] = %u, want %u",
+					 c, p, m[c][p], want);
+		}
+	free(text);
+}
+
+/* struct policy is public: hand-made nonsense must not index out of m. */
+static void test_resolve_rejects_invalid(void **state)
+{
+	(void)state;
+	resolve(DEVICES4 "allow gpu0 -> gpu1\n");
+	memset(m, 0x5a, sizeof(m));
+	memcpy(saved, m, sizeof(m));
+
+	pol.rules[0].provider = 4;
+	assert_int_equal(policy_resolve(&pol, m), -EINVAL);
+	pol.rules[0].provider = POLICY_ANY - 1;
+	assert_int_equal(policy_resolve(&pol, m), -EINVAL);
+	pol.rules[0].provider = 1;
+	pol.rules[0].client = 7;
+	assert_int_equal(policy_resolve(&pol, m), -EINVAL);
+	pol.rules[0].client = 0;
+	pol.rules[0].verdict = P2PREACH_NR_VERDICTS;
+	assert_int_equal(policy_resolve(&pol, m), -EINVAL);
+	pol.rules[0].verdict = W;
+	pol.default_verdict = 3;
+	assert_int_equal(policy_resolve(&pol, m), -EINVAL);
+	pol.default_verdict = D;
+	pol.nr_devices = N + 1;
+	assert_int_equal(policy_resolve(&pol, m), -EINVAL);
+	pol.nr_devices = 4;
+	pol.nr_rules = POLICY_MAX_RULES + 1;
+	assert_int_equal(policy_resolve(&pol, m), -EINVAL);
+	assert_int_equal(policy_resolve(NULL, m), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, NULL), -EINVAL);
+	assert_memory_equal(m, saved, sizeof(m));
+
+	pol.nr_rules = 1;
+	assert_int_equal(policy_resolve(&pol, m), 0);
+	assert_int_equal(m[0][1], W);
+}
+
+static void test_device_getters(void **state)
+{
+	(void)state;
+	resolve("device gpu0 = 0000:3b:00.0\ndevice mirror = hmm_dmirror0\n");
+	assert_int_equal(policy_device_count(&pol), 2);
+	assert_string_equal(policy_device_alias(&pol, 0), "gpu0");
+	assert_string_equal(policy_device_name(&pol, 0), "0000:3b:00.0");
+	assert_string_equal(policy_device_alias(&pol, 1), "mirror");
+	assert_string_equal(policy_device_name(&pol, 1), "hmm_dmirror0");
+	assert_null(policy_device_alias(&pol, 2));
+	assert_null(policy_device_name(&pol, 2));
+	assert_null(policy_device_alias(&pol, N));
+	assert_null(policy_device_name(&pol, -1u));
+}
+
+static void test_device_lookup(void **state)
+{
+	(void)state;
+	resolve("device gpu0 = 0000:3b:00.0\ndevice mirror = hmm_dmirror0\n"
+		"device self = self\n");
+	assert_int_equal(policy_device_lookup(&pol, "gpu0"), 0);
+	assert_int_equal(policy_device_lookup(&pol, "0000:3b:00.0"), 0);
+	assert_int_equal(policy_device_lookup(&pol, "mirror"), 1);
+	assert_int_equal(policy_device_lookup(&pol, "hmm_dmirror0"), 1);
+	assert_int_equal(policy_device_lookup(&pol, "self"), 2);
+	assert_int_equal(policy_device_lookup(&pol, "gpu1"), -ENOENT);
+	assert_int_equal(policy_device_lookup(&pol, "*"), -ENOENT);
+	assert_int_equal(policy_device_lookup(&pol, ""), -ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_default_fills_everything),
+		cmocka_unit_test(test_one_direction),
+		cmocka_unit_test(test_both_directions),
+		cmocka_unit_test(test_read_vs_rw),
+		cmocka_unit_test(test_deny_over_default),
+		cmocka_unit_test(test_last_match_wins),
+		cmocka_unit_test(test_wildcard_client),
+		cmocka_unit_test(test_wildcard_provider),
+		cmocka_unit_test(test_wildcard_both_sides),
+		cmocka_unit_test(test_wildcard_both_directions),
+		cmocka_unit_test(test_wildcard_includes_later_devices),
+		cmocka_unit_test(test_diagonal_keeps_default),
+		cmocka_unit_test(test_raw_names_resolve_like_aliases),
+		cmocka_unit_test(test_declaration_order),
+		cmocka_unit_test(test_design_example),
+		cmocka_unit_test(test_all_64_devices),
+		cmocka_unit_test(test_resolve_rejects_invalid),
+		cmocka_unit_test(test_device_getters),
+		cmocka_unit_test(test_device_lookup),
+	};
+
+	/* The count of failures could wrap to 0 as an exit status. */
+	return cmocka_run_group_tests_name("policy_rules", tests, NULL, NULL)
+		? 1 : 0;
+}
