@@ -27,7 +27,7 @@ LOADER_SRCS := loader/p2preach.c loader/policy_maps.c
 BPF_OBJ := $(B)/bpf/p2preach.bpf.o
 SKEL := $(B)/bpf/p2preach.skel.h
 
-.PHONY: all deps kernel tools bpf loader tests check demo clean distclean
+.PHONY: all deps kernel tools bpf loader tests unit-bin check demo clean distclean
 all: loader tests unit-bin
 
 include tests/unit/unit.mk
@@ -69,7 +69,12 @@ $(B)/tests/peer_access: tests/vm/peer_access.c loader/policy_maps.c loader/polic
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS) -I$(KSRC) tests/vm/peer_access.c loader/policy_maps.c $(LDLIBS) -o $@
 
-tests: $(B)/tests/peer_access $(BPF_OBJ)
+$(B)/tests/stress: tests/vm/stress.c bpf/p2preach.h $(SKEL)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) -I$(KSRC) $< $(LDLIBS) -lpthread -o $@
+
+tests: $(B)/tests/peer_access $(B)/tests/stress $(BPF_OBJ)
 
 check: all
 	$(Q)tests/check.sh

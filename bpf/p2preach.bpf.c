@@ -81,10 +81,20 @@ int BPF_PROG(p2preach_decide, struct device *client, struct device *provider,
 
 	st = bpf_map_lookup_elem(&p2p_stats, &cell);
 	if (st) {
-		if (verdict < P2PREACH_NR_VERDICTS)
-			st->verdicts[verdict]++;
-		else
+		/* Constant indices: the verifier wants bounded accesses. */
+		switch (verdict) {
+		case P2PREACH_DENY:
+			st->verdicts[P2PREACH_DENY]++;
+			break;
+		case P2PREACH_ALLOW_READ:
+			st->verdicts[P2PREACH_ALLOW_READ]++;
+			break;
+		case P2PREACH_ALLOW_RW:
+			st->verdicts[P2PREACH_ALLOW_RW]++;
+			break;
+		default:
 			st->invalid++;
+		}
 	}
 	/* A bad map value goes to the kernel as is: it denies and counts it. */
 	return verdict;

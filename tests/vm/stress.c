@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Stress: worker threads move pages into one dmirror device and access them
+ * through the other, checking every byte, while the main thread attaches,
+ * replaces (link update) and detaches the policy in a loop.
+ *
+ *   stress [SECONDS]     (default 20)
+ *
+ * Prints one "ok"/"not ok" line. Kernel splats are caught by the VM runner.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/types.h>
+
+#include "lib/test_hmm_uapi.h"
+#include "p2preach.h"
+#include "p2preach.skel.h"
+
+#define WORKERS	3
+#define NPAGES	8
+
+static int fd[2];
+static long page_size;
+static atomic_bool stop;
+static atomic_long rounds, partial, errors;
+static char first_error[256];
+static pthread_mutex_t error_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void error(const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&error_lock);
+	if (!errors) {
+		va_start(ap, fmt);
+		vsnprintf(first_error, sizeof(first_error), fmt, ap);
+		va_end(ap);
+	}
+	errors++;
+	pthread_mutex_unlock(&error_lock);
+}
+
+static int dmirror(int dev, unsigned long req, void *addr, void *buf,
+		   unsigned long npages, __u64 *cpages)
+{
+	struct hmm_dmirror_cmd cmd = {
+		.addr = (__u64)(unsigned long)addr,
+		.ptr = (__u64)(unsigned long)buf,
+		.npages = npages,
+	};
+	int ret;
+
+	do
+		ret = ioctl(fd[dev], req, &cmd);
+	while (ret && errno == EINTR);
+	if (cpages)
+		*cpages = cmd.cpages;
+	return ret ? -errno : 0;
+}
+
+static void fill(unsigned int *p, size_t words, unsigned int seed)
+{
+	for (size_t i = 0; i < words; i++)
+		p[i] = seed * 2654435761u + (unsigned int)i;
+}
+
+static size_t first_bad(const unsigned int *p, size_t words, unsigned int seed)
+{
+	for (size_t i = 0; i < words; i++)
+		if (p[i] != seed * 2654435761u + (unsigned int)i)
+			return i;
+	return words;
+}
+
+static void *worker(void *arg)
+{
+	unsigned int seed = (unsigned int)(unsigned long)arg * 1000003u;
+	size_t size = NPAGES * page_size, words = size / sizeof(unsigned int), bad;
+	unsigned int *buf = malloc(size);
+	unsigned int *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	__u64 cpages;
+	int ret;
+
+	if (!buf || p == MAP_FAILED) {
+		error("worker: out of memory");
+		return NULL;
+	}
+	while (!stop) {
+		seed++;
+		fill(p, words, seed);
+		ret = dmirror(0, HMM_DMIRROR_MIGRATE_TO_DEV, p, buf, NPAGES, &cpages);
+		/*
+		 * Migration may leave a page behind (a transient reference);
+		 * test_hmm then reports -ENOENT. The checks below hold either way.
+		 */
+		if (ret == -ENOENT)
+			partial++;
+		else if (ret) {
+			error("migrate to dmirror0: %s", strerror(-ret));
+			break;
+		}
+		/* Read through the peer: remote or via RAM, the data must match. */
+		ret = dmirror(1, HMM_DMIRROR_READ, p, buf, NPAGES, NULL);
+		if (ret) {
+			error("read via dmirror1: %s", strerror(-ret));
+			break;
+		}
+		if ((bad = first_bad(buf, words, seed)) < words) {
+			error("read via dmirror1: word %zu is 0x%x", bad, buf[bad]);
+			break;
+		}
+		/* Write through the peer, then check from the CPU. */
+		seed++;
+		fill(buf, words, seed);
+		ret = dmirror(1, HMM_DMIRROR_WRITE, p, buf, NPAGES, NULL);
+		if (ret) {
+			error("write via dmirror1: %s", strerror(-ret));
+			break;
+		}
+		if ((bad = first_bad(p, words, seed)) < words) {
+			error("CPU read after write via dmirror1: word %zu is 0x%x", bad, p[bad]);
+			break;
+		}
+		rounds++;
+	}
+	munmap(p, size);
+	free(buf);
+	return NULL;
+}
+
+/* Both devices may reach each other with the given verdict. */
+static int allow_all(struct p2preach_bpf *skel, __u32 verdict)
+{
+	const char *names[2] = { "hmm_dmirror0", "hmm_dmirror1" };
+	struct p2preach_name key;
+
+	for (__u32 i = 0; i < 2; i++) {
+		memset(&key, 0, sizeof(key));
+		strcpy(key.name, names[i]);
+		if (bpf_map__update_elem(skel->maps.p2p_devices, &key, sizeof(key),
+					 &i, sizeof(i), BPF_ANY))
+			return -errno;
+	}
+	for (__u32 c = 0; c < 2; c++) {
+		for (__u32 pr = 0; pr < 2; pr++) {
+			__u32 cell = p2preach_cell(c, pr);
+
+			if (bpf_map__update_elem(skel->maps.p2p_matrix, &cell, sizeof(cell),
+						 &verdict, sizeof(verdict), BPF_ANY))
+				return -errno;
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int seconds = argc > 1 ? atoi(argv[1]) : 20;
+	struct p2preach_bpf *rw = NULL, *ro = NULL;
+	pthread_t threads[WORKERS];
+	long cycles = 0;
+	time_t end;
+	int i;
+
+	page_size = sysconf(_SC_PAGESIZE);
+	for (i = 0; i < 2; i++) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "/dev/hmm_dmirror%d", i);
+		fd[i] = open(path, O_RDWR | O_CLOEXEC);
+		if (fd[i] < 0) {
+			printf("not ok 1 - stress: open %s: %s\n", path, strerror(errno));
+			return 1;
+		}
+	}
+	rw = p2preach_bpf__open_and_load();
+	ro = p2preach_bpf__open_and_load();
+	if (!rw || !ro || allow_all(rw, P2PREACH_ALLOW_RW) ||
+	    allow_all(ro, P2PREACH_ALLOW_READ)) {
+		printf("not ok 1 - stress: cannot load two policy instances\n");
+		return 1;
+	}
+
+	for (i = 0; i < WORKERS; i++)
+		pthread_create(&threads[i], NULL, worker, (void *)(long)(i + 1));
+
+	end = time(NULL) + seconds;
+	while (time(NULL) < end && !errors) {
+		struct bpf_link *link = bpf_map__attach_struct_ops(rw->maps.p2preach);
+
+		if (!link) {
+			error("attach: %s", strerror(errno));
+			break;
+		}
+		usleep(20000);
+		if (bpf_link__update_map(link, ro->maps.p2preach)) {
+			error("link update: %s", strerror(errno));
+			bpf_link__destroy(link);
+			break;
+		}
+		usleep(20000);
+		if (bpf_link__update_map(link, rw->maps.p2preach))
+			error("link update back: %s", strerror(errno));
+		usleep(10000);
+		bpf_link__detach(link);
+		bpf_link__destroy(link);
+		usleep(10000);
+		cycles++;
+	}
+	stop = true;
+	for (i = 0; i < WORKERS; i++)
+		pthread_join(threads[i], NULL);
+
+	if (errors || !rounds || !cycles)
+		printf("not ok 1 - stress: %ld errors, %ld rounds, %ld policy cycles: %s\n",
+		       (long)errors, (long)rounds, cycles, first_error);
+	else
+		printf("ok 1 - stress: %ld checked rounds (%ld partly migrated) by %d threads across %ld attach/replace/detach cycles\n",
+		       (long)rounds, (long)partial, WORKERS, cycles);
+	p2preach_bpf__destroy(rw);
+	p2preach_bpf__destroy(ro);
+	return errors ? 1 : 0;
+}
