@@ -27,10 +27,11 @@ LOADER_SRCS := loader/p2preach.c loader/policy_maps.c
 BPF_OBJ := $(B)/bpf/p2preach.bpf.o
 SKEL := $(B)/bpf/p2preach.skel.h
 
-.PHONY: all deps kernel tools bpf loader tests unit-bin check demo clean distclean
+.PHONY: all deps kernel tools bpf loader tests unit-bin vm-tests check demo clean distclean
 all: loader tests unit-bin
 
 include tests/unit/unit.mk
+include tests/vm/vm.mk
 unit-bin: $(UNIT_TESTS)
 
 deps:
@@ -74,7 +75,7 @@ $(B)/tests/stress: tests/vm/stress.c bpf/p2preach.h $(SKEL)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS) -I$(KSRC) $< $(LDLIBS) -lpthread -o $@
 
-tests: $(B)/tests/peer_access $(B)/tests/stress $(BPF_OBJ)
+tests: $(B)/tests/peer_access $(B)/tests/stress $(BPF_OBJ) vm-tests
 
 check: all
 	$(Q)tests/check.sh
