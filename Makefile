@@ -23,7 +23,13 @@ CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter \
 	-I$(TOOLS)/include -Ibpf -Iloader -I$(B)/bpf -isystem $(KHDR)
 LDLIBS := $(LIBBPF) -lelf -lz
 
-LOADER_SRCS := loader/p2preach.c loader/policy_maps.c
+# The loader: small files with one job each (see loader/*.h).
+LOADER_SRCS := loader/main.c loader/cli.c loader/names.c loader/verdict.c \
+	loader/log.c loader/lock.c loader/json_writer.c loader/notify.c \
+	loader/uevent.c loader/policy_file.c loader/policy_rules.c \
+	loader/policy_maps.c loader/apply.c loader/attach.c \
+	loader/cmd_edit.c loader/cmd_show.c loader/daemon.c
+LOADER_HDRS := $(wildcard loader/*.h) bpf/p2preach.h
 BPF_OBJ := $(B)/bpf/p2preach.bpf.o
 SKEL := $(B)/bpf/p2preach.skel.h
 
@@ -59,16 +65,17 @@ $(SKEL): $(BPF_OBJ)
 
 bpf: $(BPF_OBJ) $(SKEL)
 
-$(B)/p2preach: $(LOADER_SRCS) loader/policy_maps.h bpf/p2preach.h $(SKEL)
+$(B)/p2preach: $(LOADER_SRCS) $(LOADER_HDRS) $(SKEL)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS) $(LOADER_SRCS) $(LDLIBS) -o $@
 
 loader: $(B)/p2preach
 
-$(B)/tests/peer_access: tests/vm/peer_access.c loader/policy_maps.c loader/policy_maps.h bpf/p2preach.h $(B)/tools/.kernel
+PEER_SRCS := tests/vm/peer_access.c loader/policy_maps.c loader/names.c loader/verdict.c
+$(B)/tests/peer_access: $(PEER_SRCS) $(LOADER_HDRS) $(B)/tools/.kernel
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(CFLAGS) -I$(KSRC) tests/vm/peer_access.c loader/policy_maps.c $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) -I$(KSRC) $(PEER_SRCS) $(LDLIBS) -o $@
 
 $(B)/tests/stress: tests/vm/stress.c bpf/p2preach.h $(SKEL)
 	@mkdir -p $(@D)

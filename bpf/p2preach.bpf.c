@@ -3,8 +3,10 @@
  * p2preach policy: may device A access memory that lives in device B?
  *
  * Devices are named by dev_name(); p2p_devices maps a name to an
- * index, and p2p_matrix[client][provider] holds the verdict. The
- * admin edits the maps; the next decision sees the change.
+ * index, and the matrix in slot 0 of p2p_policy holds the verdict of
+ * [client][provider] and the default. A whole policy is applied by
+ * putting a new matrix in that slot: a decision sees the old matrix or
+ * the new one, never a mix. Single verdicts may be edited in place.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -21,19 +23,29 @@ struct {
 	__type(value, __u32);
 } p2p_devices SEC(".maps");
 
-struct {
+struct p2p_matrix_map {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, P2PREACH_MATRIX_CELLS);
+	__uint(max_entries, P2PREACH_POLICY_CELLS);
 	__type(key, __u32);
 	__type(value, __u32);
 } p2p_matrix SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct p2p_matrix_map);
+} p2p_policy SEC(".maps") = {
+	.values = { [0] = &p2p_matrix },
+};
+
+/* Read by userspace only; here so that every loader creates it. */
+struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct p2preach_config);
-} p2p_config SEC(".maps");
+	__type(value, struct p2preach_state);
+} p2p_state SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -63,18 +75,17 @@ int BPF_PROG(p2preach_decide, struct device *client, struct device *provider,
 	     enum pagemap_reach_origin origin)
 {
 	__u32 c, p, zero = 0, cell = P2PREACH_UNKNOWN_CELL;
-	__u32 verdict = P2PREACH_DENY;
-	struct p2preach_config *cfg;
+	__u32 verdict = P2PREACH_DENY, vcell = P2PREACH_DEFAULT_CELL;
 	struct p2preach_pair_stats *st;
+	void *matrix;
 	__u32 *v;
 
-	cfg = bpf_map_lookup_elem(&p2p_config, &zero);
-	if (cfg)
-		verdict = cfg->default_verdict;
-
-	if (!device_index(client, &c) && !device_index(provider, &p)) {
-		cell = p2preach_cell(c, p);
-		v = bpf_map_lookup_elem(&p2p_matrix, &cell);
+	if (!device_index(client, &c) && !device_index(provider, &p))
+		cell = vcell = p2preach_cell(c, p);
+	/* One lookup of the slot: this decision uses one matrix throughout. */
+	matrix = bpf_map_lookup_elem(&p2p_policy, &zero);
+	if (matrix) {
+		v = bpf_map_lookup_elem(matrix, &vcell);
 		if (v)
 			verdict = *v;
 	}

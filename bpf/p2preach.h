@@ -3,15 +3,28 @@
 #ifndef P2PREACH_H
 #define P2PREACH_H
 
+#ifndef __VMLINUX_H__	/* userspace; BPF gets the types from vmlinux.h */
+#include <linux/types.h>
+#endif
+
 /* Devices a policy can name; the matrix has one cell per ordered pair. */
 #define P2PREACH_MAX_DEVICES	64
 #define P2PREACH_MATRIX_CELLS	(P2PREACH_MAX_DEVICES * P2PREACH_MAX_DEVICES)
+/*
+ * The verdict for pairs where a device is not in p2p_devices lives in the
+ * matrix too, in the cell after the pairs: one swap of the inner map
+ * changes the pairs and the default together.
+ */
+#define P2PREACH_DEFAULT_CELL	P2PREACH_MATRIX_CELLS
+#define P2PREACH_POLICY_CELLS	(P2PREACH_MATRIX_CELLS + 1)
 /* Stats cell for decisions where a device is not in p2p_devices. */
 #define P2PREACH_UNKNOWN_CELL	P2PREACH_MATRIX_CELLS
 #define P2PREACH_STATS_CELLS	(P2PREACH_MATRIX_CELLS + 1)
 
 /* dev_name() of a device, zero padded: the key of p2p_devices. */
 #define P2PREACH_NAME_LEN	64
+/* An admin's alias for a device (policy file), zero padded. */
+#define P2PREACH_ALIAS_LEN	32
 
 /* Same values as the kernel's enum pagemap_reach_verdict. */
 #define P2PREACH_DENY		0
@@ -23,8 +36,15 @@ struct p2preach_name {
 	char name[P2PREACH_NAME_LEN];
 };
 
-struct p2preach_config {
-	__u32 default_verdict;	/* for devices not in p2p_devices */
+/*
+ * Userspace bookkeeping next to the policy (p2p_state, one entry): the
+ * program never reads it. generation counts committed edits.
+ */
+struct p2preach_state {
+	__u64 generation;
+	__u64 changed_ns;		/* CLOCK_REALTIME of the last edit */
+	char source[256];		/* file last applied, or "" */
+	char aliases[P2PREACH_MAX_DEVICES][P2PREACH_ALIAS_LEN];
 };
 
 /* Per ordered pair, per CPU: decisions by verdict, and bad map values. */

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
+/* Open the policy's maps and read or change them. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
-#include "p2preach.h"
+#include "names.h"
 #include "policy_maps.h"
 
 /* Map names as the kernel stores them (BPF_OBJ_NAME_LEN - 1 chars). */
@@ -13,11 +16,12 @@ static const struct {
 	const char *pin;
 	const char *name;
 	size_t off;
+	bool optional;	/* not used by the program: not found through it */
 } map_table[] = {
-	{ "devices", "p2p_devices", offsetof(struct policy_maps, devices) },
-	{ "matrix", "p2p_matrix", offsetof(struct policy_maps, matrix) },
-	{ "config", "p2p_config", offsetof(struct policy_maps, config) },
-	{ "stats", "p2p_stats", offsetof(struct policy_maps, stats) },
+	{ PIN_DEVICES, "p2p_devices", offsetof(struct policy_maps, devices), false },
+	{ PIN_POLICY, "p2p_policy", offsetof(struct policy_maps, policy), false },
+	{ PIN_STATS, "p2p_stats", offsetof(struct policy_maps, stats), false },
+	{ PIN_STATE, "p2p_state", offsetof(struct policy_maps, state), true },
 };
 
 #define N_MAPS (sizeof(map_table) / sizeof(map_table[0]))
@@ -38,17 +42,16 @@ static int open_pinned(struct policy_maps *m, const char *pin_dir)
 		if (*slot(m, i) < 0)
 			return -errno;
 	}
+	m->pinned = true;
 	return 0;
 }
 
-/* The maps used by the one loaded struct_ops program named p2preach_decide. */
-static int open_from_program(struct policy_maps *m)
+/* The id of the one loaded struct_ops program named p2preach_decide. */
+static int find_program(__u32 *prog_id)
 {
-	__u32 id = 0, prog_id = 0, map_ids[16];
 	struct bpf_prog_info info;
-	__u32 len;
+	__u32 id = 0, len;
 	int found = 0, fd, err;
-	size_t i, j;
 
 	while (!bpf_prog_get_next_id(id, &id)) {
 		fd = bpf_prog_get_fd_by_id(id);
@@ -62,7 +65,7 @@ static int open_from_program(struct policy_maps *m)
 		    strcmp(info.name, "p2preach_decide"))
 			continue;
 		found++;
-		prog_id = id;
+		*prog_id = id;
 	}
 	if (found == 0) {
 		fprintf(stderr, "p2preach: no p2preach policy is loaded\n");
@@ -73,7 +76,20 @@ static int open_from_program(struct policy_maps *m)
 			found, P2PREACH_PIN_DIR);
 		return -EEXIST;
 	}
+	return 0;
+}
 
+/* The maps used by the loaded program, matched by name. */
+static int open_from_program(struct policy_maps *m)
+{
+	__u32 prog_id, map_ids[16], len;
+	struct bpf_prog_info info;
+	int fd, err;
+	size_t i, j;
+
+	err = find_program(&prog_id);
+	if (err)
+		return err;
 	fd = bpf_prog_get_fd_by_id(prog_id);
 	if (fd < 0)
 		return -errno;
@@ -109,7 +125,7 @@ static int open_from_program(struct policy_maps *m)
 			close(fd);
 	}
 	for (i = 0; i < N_MAPS; i++) {
-		if (*slot(m, i) < 0) {
+		if (*slot(m, i) < 0 && !map_table[i].optional) {
 			fprintf(stderr, "p2preach: the loaded policy has no map %s\n",
 				map_table[i].name);
 			return -ENOENT;
@@ -122,11 +138,17 @@ int policy_maps_open(struct policy_maps *m, const char *pin_dir)
 {
 	int err;
 
-	m->devices = m->matrix = m->config = m->stats = -1;
+	m->devices = m->policy = m->stats = m->state = -1;
+	m->pinned = false;
 	err = open_pinned(m, pin_dir);
 	if (!err)
 		return 0;
 	policy_maps_close(m);
+	if (err == -EACCES || err == -EPERM) {
+		fprintf(stderr, "p2preach: cannot open the policy under %s: %s (needs root)\n",
+			pin_dir, strerror(-err));
+		return err;
+	}
 	if (err != -ENOENT) {
 		fprintf(stderr, "p2preach: cannot open maps in %s: %s\n",
 			pin_dir, strerror(-err));
@@ -140,44 +162,74 @@ int policy_maps_open(struct policy_maps *m, const char *pin_dir)
 
 void policy_maps_close(struct policy_maps *m)
 {
-	size_t i;
-
-	for (i = 0; i < N_MAPS; i++) {
+	for (size_t i = 0; i < N_MAPS; i++) {
 		if (*slot(m, i) >= 0)
 			close(*slot(m, i));
 		*slot(m, i) = -1;
 	}
 }
 
+static void name_key(struct p2preach_name *key, const char *name)
+{
+	memset(key, 0, sizeof(*key));
+	strncpy(key->name, name, sizeof(key->name) - 1);
+}
+
+int policy_read_devices(const struct policy_maps *m,
+			struct p2preach_name names[P2PREACH_MAX_DEVICES])
+{
+	struct p2preach_name key, *prev = NULL;
+	int n = 0;
+	__u32 idx;
+
+	memset(names, 0, sizeof(*names) * P2PREACH_MAX_DEVICES);
+	while (!bpf_map_get_next_key(m->devices, prev, &key)) {
+		if (!bpf_map_lookup_elem(m->devices, &key, &idx) &&
+		    idx < P2PREACH_MAX_DEVICES && !names[idx].name[0]) {
+			names[idx] = key;
+			n++;
+		}
+		prev = &key;
+	}
+	return n;
+}
+
+int policy_read_names(const struct policy_maps *m, struct name_table *t)
+{
+	struct p2preach_name names[P2PREACH_MAX_DEVICES];
+	struct p2preach_state st;
+	int n = policy_read_devices(m, names);
+
+	memset(t, 0, sizeof(*t));
+	policy_read_state(m, &st);
+	for (int i = 0; i < P2PREACH_MAX_DEVICES; i++) {
+		if (!names[i].name[0])
+			continue;
+		memcpy(t->name[i], names[i].name, sizeof(t->name[i]));
+		memcpy(t->alias[i], st.aliases[i], sizeof(t->alias[i]) - 1);
+	}
+	return n;
+}
+
 int policy_device_index(const struct policy_maps *m, const char *name,
 			bool create, __u32 *index)
 {
-	struct p2preach_name key, next;
-	bool used[P2PREACH_MAX_DEVICES] = { false };
-	__u32 i, v;
-	void *prev = NULL;
+	struct p2preach_name key, names[P2PREACH_MAX_DEVICES];
+	__u32 i;
 
 	if (!*name || strlen(name) >= sizeof(key.name)) {
 		fprintf(stderr, "p2preach: bad device name '%s'\n", name);
 		return -EINVAL;
 	}
-	memset(&key, 0, sizeof(key));
-	strcpy(key.name, name);
+	name_key(&key, name);
 	if (!bpf_map_lookup_elem(m->devices, &key, index))
 		return 0;
 	if (!create)
 		return -ENOENT;
 
-	while (!bpf_map_get_next_key(m->devices, prev, &next)) {
-		if (!bpf_map_lookup_elem(m->devices, &next, &v) &&
-		    v < P2PREACH_MAX_DEVICES)
-			used[v] = true;
-		prev = &next;
-	}
-	memset(&key, 0, sizeof(key));
-	strcpy(key.name, name);
+	policy_read_devices(m, names);
 	for (i = 0; i < P2PREACH_MAX_DEVICES; i++) {
-		if (used[i])
+		if (names[i].name[0])
 			continue;
 		if (bpf_map_update_elem(m->devices, &key, &i, BPF_NOEXIST))
 			return -errno;
@@ -189,48 +241,125 @@ int policy_device_index(const struct policy_maps *m, const char *name,
 	return -ENOSPC;
 }
 
+/* A descriptor of the matrix now in slot 0. */
+static int current_matrix(const struct policy_maps *m)
+{
+	__u32 zero = 0, id;
+	int fd;
+
+	if (bpf_map_lookup_elem(m->policy, &zero, &id))
+		return -errno;
+	fd = bpf_map_get_fd_by_id(id);
+	return fd < 0 ? -errno : fd;
+}
+
+int policy_read_matrix(const struct policy_maps *m, struct policy_cells *out)
+{
+	int fd = current_matrix(m), err = 0;
+
+	if (fd < 0)
+		return fd;
+	for (__u32 i = 0; i < P2PREACH_POLICY_CELLS; i++) {
+		if (bpf_map_lookup_elem(fd, &i, &out->cell[i])) {
+			err = -errno;
+			break;
+		}
+	}
+	close(fd);
+	return err;
+}
+
+int policy_swap_matrix(const struct policy_maps *m,
+		       const struct policy_cells *cells)
+{
+	__u32 zero = 0;
+	int fd, err = 0;
+
+	/* Same shape as the map the object declares, or the slot refuses it. */
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "p2p_matrix", sizeof(__u32),
+			    sizeof(__u32), P2PREACH_POLICY_CELLS, NULL);
+	if (fd < 0)
+		return -errno;
+	for (__u32 i = 0; i < P2PREACH_POLICY_CELLS && !err; i++)
+		if (bpf_map_update_elem(fd, &i, &cells->cell[i], BPF_ANY))
+			err = -errno;
+	if (!err && bpf_map_update_elem(m->policy, &zero, &fd, BPF_ANY))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static int edit_cell(const struct policy_maps *m, __u32 cell, __u32 *v, bool set)
+{
+	int fd = current_matrix(m), err = 0;
+
+	if (fd < 0)
+		return fd;
+	if (set ? bpf_map_update_elem(fd, &cell, v, BPF_ANY) :
+		  bpf_map_lookup_elem(fd, &cell, v))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
 int policy_set_verdict(const struct policy_maps *m, __u32 client,
 		       __u32 provider, __u32 verdict)
 {
-	__u32 cell = p2preach_cell(client, provider);
-
 	if (client >= P2PREACH_MAX_DEVICES || provider >= P2PREACH_MAX_DEVICES ||
 	    verdict >= P2PREACH_NR_VERDICTS)
 		return -EINVAL;
-	if (bpf_map_update_elem(m->matrix, &cell, &verdict, BPF_ANY))
-		return -errno;
-	return 0;
+	return edit_cell(m, p2preach_cell(client, provider), &verdict, true);
 }
 
 int policy_get_verdict(const struct policy_maps *m, __u32 client,
 		       __u32 provider, __u32 *verdict)
 {
-	__u32 cell = p2preach_cell(client, provider);
-
 	if (client >= P2PREACH_MAX_DEVICES || provider >= P2PREACH_MAX_DEVICES)
 		return -EINVAL;
-	if (bpf_map_lookup_elem(m->matrix, &cell, verdict))
+	return edit_cell(m, p2preach_cell(client, provider), verdict, false);
+}
+
+int policy_read_state(const struct policy_maps *m, struct p2preach_state *st)
+{
+	__u32 zero = 0;
+
+	memset(st, 0, sizeof(*st));
+	if (m->state < 0)
+		return 0;
+	return bpf_map_lookup_elem(m->state, &zero, st) ? -errno : 0;
+}
+
+int policy_write_state(const struct policy_maps *m,
+		       const struct p2preach_state *st)
+{
+	__u32 zero = 0;
+
+	if (m->state < 0)
+		return 0;
+	return bpf_map_update_elem(m->state, &zero, st, BPF_ANY) ? -errno : 0;
+}
+
+int policy_read_stats(const struct policy_maps *m, __u32 cell,
+		      struct p2preach_pair_stats *sum)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct p2preach_pair_stats *per;
+
+	memset(sum, 0, sizeof(*sum));
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	per = calloc(ncpu, sizeof(*per));
+	if (!per)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(m->stats, &cell, per)) {
+		free(per);
 		return -errno;
+	}
+	for (int c = 0; c < ncpu; c++) {
+		for (int v = 0; v < P2PREACH_NR_VERDICTS; v++)
+			sum->verdicts[v] += per[c].verdicts[v];
+		sum->invalid += per[c].invalid;
+	}
+	free(per);
 	return 0;
-}
-
-static const char *const verdict_names[P2PREACH_NR_VERDICTS] = {
-	[P2PREACH_DENY] = "deny",
-	[P2PREACH_ALLOW_READ] = "read",
-	[P2PREACH_ALLOW_RW] = "rw",
-};
-
-int policy_parse_verdict(const char *s)
-{
-	int i;
-
-	for (i = 0; i < P2PREACH_NR_VERDICTS; i++)
-		if (!strcmp(s, verdict_names[i]))
-			return i;
-	return -1;
-}
-
-const char *policy_verdict_name(__u32 verdict)
-{
-	return verdict < P2PREACH_NR_VERDICTS ? verdict_names[verdict] : "invalid";
 }

@@ -36,7 +36,7 @@ static int fd[2];
 static long page_size;
 static int failures, test_no;
 static char why[512];
-static struct policy_maps maps = { -1, -1, -1, -1 };
+static struct policy_maps maps = { .devices = -1, .policy = -1, .stats = -1, .state = -1 };
 
 /* Record the first reason a test failed. */
 static bool fail(const char *fmt, ...)
@@ -243,7 +243,11 @@ static bool set_pair_bpftool(const char *client, const char *provider, __u32 ver
 	    policy_device_index(&maps, provider, true, &p))
 		return fail("unknown devices");
 	cell = p2preach_cell(c, p);
-	if (run("%s/build/tools/bpftool map update name p2p_matrix key %u %u %u %u value %u 0 0 0",
+	/* The matrix is the map in slot 0 of p2p_policy: edit it by id. */
+	if (run("bt=%s/build/tools/bpftool; "
+		"id=$($bt -j map lookup name p2p_policy key 0 0 0 0 | "
+		"python3 -c 'import json,sys; print(json.load(sys.stdin)[\"inner_map_id\"])') && "
+		"$bt map update id $id key %u %u %u %u value %u 0 0 0",
 		root(), cell & 0xff, (cell >> 8) & 0xff, (cell >> 16) & 0xff,
 		cell >> 24, verdict))
 		return fail("bpftool map update failed");
@@ -472,7 +476,7 @@ int main(int argc, char **argv)
 	test("no policy: a read through dmirror1 migrates the page to RAM",
 	     t_no_policy_migrates_to_ram);
 	test("bpftool struct_ops register accepts the policy object", attach);
-	if (maps.matrix < 0)
+	if (maps.policy < 0)
 		return 1;
 	test("dmirror1 -> dmirror0 rw: a read leaves the page in dmirror0, seen REMOTE|WRITE",
 	     t_rw_read_stays_remote);

@@ -201,6 +201,110 @@ static bool t_unload_attached(void)
 	return detach();
 }
 
+/* One line of /sys/kernel/mm/pagemap_reach/NAME, without the newline. */
+static bool state(const char *name, char *buf, size_t len)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/mm/pagemap_reach/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return tap_fail("%s: %s", path, strerror(errno));
+	if (!fgets(buf, len, f))
+		buf[0] = 0;
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
+	return true;
+}
+
+static unsigned long state_num(const char *name)
+{
+	char buf[64];
+
+	return state(name, buf, sizeof(buf)) ? strtoul(buf, NULL, 10) : 0;
+}
+
+static bool t_sysfs_state(void)
+{
+	unsigned long gen, rw, denied;
+	char buf[64];
+	char *p;
+
+	REQUIRE(state("state", buf, sizeof(buf)));
+	CHECK(!strcmp(buf, "detached"), "state is '%s' with no policy", buf);
+	gen = state_num("generation");
+	REQUIRE(attach(skel->maps.reach_test));
+	REQUIRE(state("state", buf, sizeof(buf)));
+	CHECK(!strcmp(buf, "attached"), "state is '%s' after attach", buf);
+	REQUIRE(state("policy", buf, sizeof(buf)));
+	CHECK(!strcmp(buf, "reach_test"), "policy is '%s'", buf);
+	CHECK(state_num("generation") > gen, "attach did not bump the generation");
+	gen = state_num("generation");
+	rw = state_num("allowed_rw");
+	denied = state_num("denied");
+	p = remote_page(600);
+	REQUIRE(p);
+	CHECK(state_num("allowed_rw") > rw, "allowed_rw did not grow");
+	REQUIRE(set(1, 0, DENY));
+	REQUIRE(dm_snapshot_is(1, p, NPAGES, HMM_DMIRROR_PROT_NONE));
+	CHECK(state_num("denied") > denied, "denied did not grow");
+	CHECK(announce() == 0, "announce failed");
+	CHECK(state_num("generation") > gen, "announcing did not bump the generation");
+	gen = state_num("generation");
+	dm_unmap(p, NPAGES);
+	REQUIRE(detach());
+	CHECK(state_num("generation") > gen, "detach did not bump the generation");
+	REQUIRE(state("policy", buf, sizeof(buf)));
+	CHECK(!buf[0], "policy is '%s' after detach", buf);
+	return true;
+}
+
+static bool write_file(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "w");
+	int ok;
+
+	if (!f)
+		return tap_fail("%s: %s", path, strerror(errno));
+	ok = fputs(s, f) >= 0;
+	return (fclose(f) == 0 && ok) ? true : tap_fail("write %s failed", path);
+}
+
+static bool t_tracepoint(void)
+{
+	const char *ev = "/sys/kernel/tracing/events/pagemap_reach/pagemap_reach_decide/enable";
+	char line[512];
+	bool seen_rw = false, seen_write = false;
+	FILE *f;
+	char *p;
+
+	REQUIRE(write_file("/sys/kernel/tracing/trace", ""));
+	REQUIRE(write_file(ev, "1"));
+	REQUIRE(attach(skel->maps.reach_test));
+	p = remote_page(700);
+	REQUIRE(p);
+	dm_unmap(p, NPAGES);
+	/* A fresh page written first: the write itself asks. */
+	p = dm_on_device(0, NPAGES, 710);
+	REQUIRE(p);
+	REQUIRE(dm_write(1, p, NPAGES, 711));
+	dm_unmap(p, NPAGES);
+	REQUIRE(write_file(ev, "0"));
+	f = fopen("/sys/kernel/tracing/trace", "r");
+	CHECK(f, "cannot read the trace");
+	while (fgets(line, sizeof(line), f)) {
+		if (strstr(line, "client=hmm_dmirror1 provider=hmm_dmirror0 access=read origin=fault verdict=rw"))
+			seen_rw = true;
+		if (strstr(line, "client=hmm_dmirror1 provider=hmm_dmirror0 access=write origin=fault verdict=rw"))
+			seen_write = true;
+	}
+	fclose(f);
+	CHECK(seen_rw, "no read decision in the trace");
+	CHECK(seen_write, "no write decision in the trace");
+	return detach();
+}
+
 /* Each test starts with no policy attached, whatever the last one left. */
 static void run(const char *name, bool (*fn)(void))
 {
@@ -226,6 +330,8 @@ int main(void)
 	run("revocation: a link update drops peer mappings", t_update_revokes);
 	run("a second policy is refused with EEXIST", t_one_policy);
 	run("an invalid verdict is a deny, and warned about", t_bad_verdict);
+	run("sysfs state: attached, policy name, generation and counters", t_sysfs_state);
+	run("tracepoint: each decision with devices, access, origin and verdict", t_tracepoint);
 	run("test_hmm unloads and reloads with a policy attached", t_unload_attached);
 	reach_test_bpf__destroy(skel);
 	return tap_failures() ? 1 : 0;

@@ -1,45 +1,106 @@
 #!/bin/sh
-# The p2preach CLI loads, edits and detaches the policy, and test_hmm
-# follows each edit.
-R=$P2PREACH_ROOT/build
-n=0 fails=0
-check() {	# check NAME EXPECTED COMMAND...
-	name=$1 want=$2
-	shift 2
-	n=$((n + 1))
-	got=$("$@" 2>&1)
-	if [ "$got" = "$want" ]; then
-		echo "ok $n - cli: $name"
-	else
-		echo "not ok $n - cli: $name: got '$got', want '$want'"
-		fails=$((fails + 1))
-	fi
-}
-probe() { "$R/tests/peer_access" probe "$1" "$2"; }
+# The p2preach commands on the pinned policy, with test_hmm following
+# each edit, JSON read back with a real parser, and bad input refused
+# with the running policy untouched.
+. "$P2PREACH_ROOT/tests/vm/lib.sh"
+T=cli
+D0=hmm_dmirror0 D1=hmm_dmirror1
+cat >/tmp/policy.conf <<'X'
+# two test_hmm devices
+device gpu0 = hmm_dmirror0
+device gpu1 = hmm_dmirror1
+allow gpu1 -> gpu0 read
+default deny
+X
 
-check "load attaches and pins the policy" \
-	"policy attached, pinned under /sys/fs/bpf/p2preach" "$R/p2preach" load
-check "a second load is refused" \
-	"p2preach: a policy is already pinned at /sys/fs/bpf/p2preach/link" "$R/p2preach" load
-check "nothing allowed yet" none probe hmm_dmirror1 hmm_dmirror0
-check "allow rw" "hmm_dmirror1 -> hmm_dmirror0: rw" \
-	"$R/p2preach" allow hmm_dmirror1 hmm_dmirror0
-check "test_hmm follows allow rw" remote-rw probe hmm_dmirror1 hmm_dmirror0
-check "the other direction stays denied" none probe hmm_dmirror0 hmm_dmirror1
-check "allow read" "hmm_dmirror1 -> hmm_dmirror0: read" \
-	"$R/p2preach" allow hmm_dmirror1 hmm_dmirror0 read
-check "test_hmm follows allow read" remote-read probe hmm_dmirror1 hmm_dmirror0
-check "show lists the pairs" "hmm_dmirror1 -> hmm_dmirror0: read
-hmm_dmirror0 -> hmm_dmirror1: deny" "$R/p2preach" show
-check "bad access mode is refused" \
-	"p2preach: bad access 'sideways' (read or rw)" \
-	"$R/p2preach" allow hmm_dmirror1 hmm_dmirror0 sideways
-check "the policy is unchanged after a bad command" remote-read \
-	probe hmm_dmirror1 hmm_dmirror0
-check "deny" "hmm_dmirror1 -> hmm_dmirror0: deny" \
-	"$R/p2preach" deny hmm_dmirror1 hmm_dmirror0
-check "test_hmm follows deny" none probe hmm_dmirror1 hmm_dmirror0
-"$R/p2preach" allow hmm_dmirror1 hmm_dmirror0 >/dev/null
-check "detach" "policy detached" "$R/p2preach" detach
-check "detached: default behaviour" none probe hmm_dmirror1 hmm_dmirror0
-[ $fails -eq 0 ]
+check "load attaches, pins and applies a file" \
+	"policy attached, pinned under /sys/fs/bpf/p2preach
+applied /tmp/policy.conf" $P load /tmp/policy.conf
+check_fails "a second load is refused" 1 \
+	"p2preach: a policy is already attached and pinned under /sys/fs/bpf/p2preach" $P load
+check "test_hmm follows the file: read" remote-read probe $D1 $D0
+check "the other direction is denied" none probe $D0 $D1
+check_json "status --json: attached, generation 1, two devices" \
+	'j["attached"] and j["policy"] == "p2preach" and j["generation"] == 1 and j["devices"] == 2 and j["present"] == 2 and j["default"] == "deny"' \
+	$P status --json
+check "allow by alias, rw" "gpu1 -> gpu0: rw" $P allow gpu1 gpu0 rw
+check "test_hmm follows allow rw" remote-rw probe $D1 $D0
+check "the other direction stays denied" none probe $D0 $D1
+check "allow by dev_name, both directions, read" \
+	"hmm_dmirror0 <-> hmm_dmirror1: read" $P allow $D0 $D1 read --both
+check "test_hmm follows --both (1 -> 0)" remote-read probe $D1 $D0
+check "test_hmm follows --both (0 -> 1)" remote-read probe $D0 $D1
+check "show prints the matrix with aliases" "      gpu0  gpu1  
+gpu0  X     read  
+gpu1  read  X     " sh -c "$P show | head -n 3"
+check_json "show --json lists devices and pairs" \
+	'[d["alias"] for d in j["devices"]] == ["gpu0", "gpu1"] and all(d["present"] for d in j["devices"]) and {(p["client"], p["provider"]): p["verdict"] for p in j["pairs"]} == {("hmm_dmirror0", "hmm_dmirror1"): "read", ("hmm_dmirror1", "hmm_dmirror0"): "read"}' \
+	$P show --json
+check_json "show --pretty is JSON too" 'j["default"] == "deny"' $P show --pretty
+check_json "stats --json counts the decisions per pair" \
+	'[p for p in j["pairs"] if p["client"] == "hmm_dmirror1"][0]["read"] >= 4 and [p for p in j["pairs"] if p["client"] == "hmm_dmirror1"][0]["rw"] >= 4 and j["other"]["deny"] == 0' \
+	$P stats --json
+check_json "status --json: three edits so far" 'j["generation"] == 3' $P status -j
+
+# Bad input: a clear message naming the argument, non-zero, nothing changed.
+check_fails "bad access mode is refused" 2 \
+	"p2preach: allow: bad access 'sideways' (read or rw)" $P allow gpu1 gpu0 sideways
+check_fails "unknown device is refused" 1 \
+	"p2preach: deny: unknown device 'gpu7' (not an alias or device of the policy, and no such device in /sys)" \
+	$P deny gpu7 gpu0
+check_fails "a pair of one device is refused" 1 \
+	"p2preach: allow: 'gpu0' and 'hmm_dmirror0' are the same device" $P allow gpu0 $D0
+check_fails "missing argument is refused" 2 \
+	"p2preach: deny: missing argument (usage: p2preach deny CLIENT PROVIDER)" $P deny gpu0
+check_fails "--json on an edit is refused" 2 \
+	"p2preach: allow: --json is for show, stats, status and check" $P allow gpu0 gpu1 --json
+check_fails "unknown command is refused" 2 \
+	"p2preach: unknown command 'frobnicate' (try p2preach --help)" $P frobnicate
+check_fails "edits need root" 1 \
+	"p2preach: allow changes the policy and needs root (try: sudo p2preach allow ...)" \
+	setpriv --reuid=65534 --regid=65534 --clear-groups $P allow gpu0 gpu1
+check_fails "reading needs root too, and says so" 1 \
+	"p2preach: cannot open the policy under /sys/fs/bpf/p2preach: Permission denied (needs root)" \
+	setpriv --reuid=65534 --regid=65534 --clear-groups $P show
+check "the policy is unchanged after bad commands" remote-read probe $D1 $D0
+check_json "and its generation too" 'j["generation"] == 3' $P status -j
+
+# A whole file, atomically; a broken one changes nothing.
+cat >/tmp/new.conf <<'X'
+device a = hmm_dmirror0
+device b = hmm_dmirror1
+allow a <-> b
+X
+check "check validates a file" "/tmp/new.conf: ok: 2 devices, 1 rules, default deny" \
+	$P check /tmp/new.conf
+check "apply replaces the policy" \
+	"applied /tmp/new.conf: 2 devices, 1 rules, default deny" $P apply /tmp/new.conf
+check "test_hmm follows apply" "remote-rw remote-rw" \
+	sh -c "echo \$($R/tests/peer_access probe $D1 $D0) \$($R/tests/peer_access probe $D0 $D1)"
+printf 'device a = hmm_dmirror0\nallow a -> nosuch\n' >/tmp/bad.conf
+check_fails "check names file and line of an error" 1 \
+	"p2preach: /tmp/bad.conf:2: unknown device 'nosuch'" $P check /tmp/bad.conf
+check_json "check --json reports the error" \
+	'not j["valid"] and j["error"].startswith("/tmp/bad.conf:2: unknown device")' \
+	$P check --json /tmp/bad.conf
+check_fails "apply of a broken file is refused" 1 \
+	"p2preach: /tmp/bad.conf:2: unknown device 'nosuch'" $P apply /tmp/bad.conf
+check_fails "apply of a missing file is refused" 1 \
+	"p2preach: /tmp/none.conf: cannot read: No such file or directory" $P apply /tmp/none.conf
+check "the policy is unchanged after broken files" "remote-rw" probe $D1 $D0
+check_json "the aliases are those of the applied file" \
+	'[d["alias"] for d in j["devices"]] == ["a", "b"]' $P show -j
+
+# Concurrent edits wait for each other and both land.
+$P deny a b >/dev/null &
+$P deny b a >/dev/null &
+wait
+check "concurrent edits both land" "none none" \
+	sh -c "echo \$($R/tests/peer_access probe $D0 $D1) \$($R/tests/peer_access probe $D1 $D0)"
+
+check "detach" "policy detached" $P detach
+check "detached: default behaviour" none probe $D1 $D0
+check_json "status --json after detach" 'not j["attached"]' $P status --json
+check_fails "editing with nothing loaded says so" 1 \
+	"p2preach: no p2preach policy is loaded" $P allow $D0 $D1
+finish

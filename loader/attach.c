@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "attach.h"
+#include "log.h"
+#include "policy_maps.h"
+#include "p2preach.skel.h"
+
+static const char *const pins[] = {
+	PIN_LINK, PIN_DEVICES, PIN_POLICY, PIN_STATS, PIN_STATE,
+};
+
+#define N_PINS (sizeof(pins) / sizeof(pins[0]))
+
+static void pin_path(char *buf, size_t len, const char *dir, const char *name)
+{
+	snprintf(buf, len, "%s/%s", dir, name);
+}
+
+/* Map id of a struct_ops link; 0 once the link is detached. */
+static int link_map_id(int fd, __u32 *link_id, __u32 *map_id)
+{
+	struct bpf_link_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_link_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	if (info.type != BPF_LINK_TYPE_STRUCT_OPS)
+		return -EINVAL;
+	*link_id = info.id;
+	*map_id = info.struct_ops.map_id;
+	return 0;
+}
+
+static void unpin_all(const char *pin_dir)
+{
+	char path[4096];
+
+	for (size_t i = 0; i < N_PINS; i++) {
+		pin_path(path, sizeof(path), pin_dir, pins[i]);
+		unlink(path);
+	}
+}
+
+static bool live_link(const char *pin_dir)
+{
+	__u32 link_id, map_id = 0;
+	char path[4096];
+	int fd;
+
+	pin_path(path, sizeof(path), pin_dir, PIN_LINK);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return false;
+	if (link_map_id(fd, &link_id, &map_id))
+		map_id = 0;
+	close(fd);
+	return map_id != 0;
+}
+
+static int load_and_pin(const char *pin_dir)
+{
+	struct bpf_map *maps[N_PINS];
+	struct p2preach_bpf *skel;
+	struct bpf_link *link = NULL;
+	char path[4096];
+	int err;
+	size_t i;
+
+	skel = p2preach_bpf__open_and_load();
+	if (!skel) {
+		err = -errno;
+		log_err("cannot load the policy: %s", strerror(errno));
+		return err;
+	}
+	maps[1] = skel->maps.p2p_devices;
+	maps[2] = skel->maps.p2p_policy;
+	maps[3] = skel->maps.p2p_stats;
+	maps[4] = skel->maps.p2p_state;
+
+	link = bpf_map__attach_struct_ops(skel->maps.p2preach);
+	if (!link) {
+		err = -errno;
+		log_err("cannot attach the policy: %s%s", strerror(errno),
+			errno == EEXIST || errno == EBUSY ?
+			" (another policy is attached)" : "");
+		goto out;
+	}
+	/* Maps first: once the link is pinned, the policy is complete. */
+	for (i = 1; i < N_PINS; i++) {
+		pin_path(path, sizeof(path), pin_dir, pins[i]);
+		err = bpf_map__pin(maps[i], path);
+		if (err) {
+			log_err("cannot pin %s: %s", path, strerror(-err));
+			goto unpin;
+		}
+	}
+	pin_path(path, sizeof(path), pin_dir, PIN_LINK);
+	err = bpf_link__pin(link, path);
+	if (err) {
+		log_err("cannot pin %s: %s", path, strerror(-err));
+		goto unpin;
+	}
+	goto out;
+unpin:
+	unpin_all(pin_dir);
+out:
+	/* The pins hold the link and maps; our references go. */
+	bpf_link__destroy(link);
+	p2preach_bpf__destroy(skel);
+	return err;
+}
+
+int policy_attach_or_adopt(const char *pin_dir, bool *adopted)
+{
+	*adopted = false;
+	if (mkdir(pin_dir, 0700) && errno != EEXIST) {
+		int err = -errno;
+
+		log_err("cannot create %s: %s", pin_dir, strerror(errno));
+		return err;
+	}
+	if (live_link(pin_dir)) {
+		struct policy_maps m;
+		int err = policy_maps_open(&m, pin_dir);
+
+		if (err)
+			return err;
+		policy_maps_close(&m);
+		*adopted = true;
+		return 0;
+	}
+	/* Leftovers of a detached policy or an interrupted load. */
+	unpin_all(pin_dir);
+	return load_and_pin(pin_dir);
+}
+
+int policy_detach(const char *pin_dir)
+{
+	char path[4096];
+	int fd, found = 0;
+
+	/* Detach explicitly: dropping the pin alone releases the link later. */
+	pin_path(path, sizeof(path), pin_dir, PIN_LINK);
+	fd = bpf_obj_get(path);
+	if (fd >= 0) {
+		if (bpf_link_detach(fd) && errno != ENOLINK)
+			log_err("cannot detach %s: %s", path, strerror(errno));
+		close(fd);
+	}
+	for (size_t i = 0; i < N_PINS; i++) {
+		pin_path(path, sizeof(path), pin_dir, pins[i]);
+		if (!unlink(path))
+			found++;
+		else if (errno != ENOENT)
+			log_err("cannot remove %s: %s", path, strerror(errno));
+	}
+	rmdir(pin_dir);
+	if (!found) {
+		log_err("nothing is pinned under %s", pin_dir);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static void map_name(__u32 id, char *buf, size_t len)
+{
+	struct bpf_map_info mi;
+	__u32 mlen = sizeof(mi);
+	int fd = bpf_map_get_fd_by_id(id);
+
+	if (fd < 0)
+		return;
+	memset(&mi, 0, sizeof(mi));
+	if (!bpf_map_get_info_by_fd(fd, &mi, &mlen))
+		snprintf(buf, len, "%s", mi.name);
+	close(fd);
+}
+
+/* A p2preach struct_ops map that some link (not ours) keeps attached. */
+static bool loaded_elsewhere(struct link_status *st)
+{
+	struct bpf_map_info mi;
+	__u32 id = 0, len;
+	int fd;
+
+	while (!bpf_map_get_next_id(id, &id)) {
+		fd = bpf_map_get_fd_by_id(id);
+		if (fd < 0)
+			continue;
+		memset(&mi, 0, sizeof(mi));
+		len = sizeof(mi);
+		if (!bpf_map_get_info_by_fd(fd, &mi, &len) &&
+		    mi.type == BPF_MAP_TYPE_STRUCT_OPS && !strcmp(mi.name, "p2preach")) {
+			snprintf(st->policy, sizeof(st->policy), "%s", mi.name);
+			close(fd);
+			return true;
+		}
+		close(fd);
+	}
+	return false;
+}
+
+int policy_link_status(const char *pin_dir, struct link_status *st)
+{
+	__u32 map_id = 0;
+	char path[4096];
+	int fd, err;
+
+	memset(st, 0, sizeof(*st));
+	pin_path(path, sizeof(path), pin_dir, PIN_LINK);
+	fd = bpf_obj_get(path);
+	if (fd < 0) {
+		if (errno == EACCES || errno == EPERM) {
+			err = -errno;
+			log_err("cannot open %s: %s (needs root)", path, strerror(errno));
+			return err;
+		}
+		st->attached = loaded_elsewhere(st);
+		return 0;
+	}
+	st->pinned = true;
+	err = link_map_id(fd, &st->link_id, &map_id);
+	close(fd);
+	if (err)
+		return err;
+	st->attached = map_id != 0;
+	if (map_id)
+		map_name(map_id, st->policy, sizeof(st->policy));
+	return 0;
+}

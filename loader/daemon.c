@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * p2preach daemon: attach (or adopt) the policy, apply the admin's file,
+ * then follow SIGHUP and device hotplug until SIGTERM. Leaving does not
+ * detach: the pinned link keeps the policy enforced without us.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "attach.h"
+#include "commands.h"
+#include "lock.h"
+#include "log.h"
+#include "notify.h"
+#include "policy_file.h"
+#include "uevent.h"
+
+static struct policy current;	/* the file last applied, for hotplug */
+
+static int attach(const char *pin_dir)
+{
+	bool adopted;
+	int lock = policy_lock(pin_dir), err;
+
+	if (lock < 0)
+		return lock;
+	err = policy_attach_or_adopt(pin_dir, &adopted);
+	policy_unlock(lock);
+	if (!err)
+		log_info(adopted ? "adopted the policy pinned under %s" :
+			 "attached the policy, pinned under %s", pin_dir);
+	return err;
+}
+
+/* Attach if needed (someone may have detached us), then apply the file. */
+static int reload(const struct cli *c)
+{
+	char status[512];
+	int err = attach(c->pin_dir);
+
+	if (err)
+		return err;
+	err = apply_file(c->pin_dir, c->config);
+	if (err == -ENOENT) {
+		log_warn("%s does not exist; keeping the running policy", c->config);
+		return 0;
+	}
+	if (err) {
+		log_err("%s rejected; the running policy is unchanged", c->config);
+		notify_systemd("STATUS=policy file rejected; running policy unchanged");
+		return err;
+	}
+	/* Reparse only to remember the devices for hotplug; it just parsed. */
+	policy_file_parse(c->config, &current, NULL, 0);
+	log_info("applied %s: %u devices, %u rules", c->config, current.nr_devices,
+		 current.nr_rules);
+	snprintf(status, sizeof(status), "STATUS=enforcing %s (%u devices)",
+		 c->config, current.nr_devices);
+	notify_systemd(status);
+	return 0;
+}
+
+static const char *alias_of(const char *name)
+{
+	for (unsigned i = 0; i < current.nr_devices; i++)
+		if (!strcmp(current.devices[i].name, name))
+			return current.devices[i].alias;
+	return NULL;
+}
+
+static void on_uevent(const struct cli *c, int fd)
+{
+	char action[32], name[256];
+	const char *alias;
+
+	while (uevent_read(fd, action, sizeof(action), name, sizeof(name)) >= 0) {
+		if (strcmp(action, "add") && strcmp(action, "remove"))
+			continue;
+		alias = alias_of(name);
+		if (!alias)
+			continue;
+		log_info("device %s (%s): %s; re-resolving %s", name, alias,
+			 strcmp(action, "add") ? "removed" : "added", c->config);
+		reload(c);
+	}
+}
+
+int cmd_daemon(const struct cli *c)
+{
+	struct signalfd_siginfo si;
+	struct pollfd pfd[2];
+	sigset_t mask;
+	int err, sfd, ufd;
+
+	log_init_daemon();
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (sfd < 0) {
+		err = -errno;
+		log_err("signalfd: %s", strerror(errno));
+		return err;
+	}
+	/* Before the first apply, so no hotplug event is missed. */
+	ufd = uevent_open();
+	if (ufd < 0)
+		log_warn("no device hotplug events (%s); SIGHUP still reloads",
+			 strerror(-ufd));
+
+	err = attach(c->pin_dir);
+	if (err)
+		return err;
+	/* A bad file at start leaves the pinned policy as it was: keep going. */
+	reload(c);
+	notify_systemd("READY=1");
+	log_info("ready");
+
+	pfd[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = ufd, .events = POLLIN };
+	for (;;) {
+		if (poll(pfd, ufd >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			log_err("poll: %s", strerror(errno));
+			break;
+		}
+		if (ufd >= 0 && (pfd[1].revents & POLLIN))
+			on_uevent(c, ufd);
+		if (!(pfd[0].revents & POLLIN))
+			continue;
+		if (read(sfd, &si, sizeof(si)) != sizeof(si))
+			continue;
+		if (si.ssi_signo == SIGHUP) {
+			notify_systemd("RELOADING=1");
+			log_info("SIGHUP: re-reading %s", c->config);
+			reload(c);
+			notify_systemd("READY=1");
+			continue;
+		}
+		log_info("stopping; the pinned policy stays in force");
+		notify_systemd("STOPPING=1");
+		err = 0;
+		break;
+	}
+	close(sfd);
+	if (ufd >= 0)
+		close(ufd);
+	return err;
+}
