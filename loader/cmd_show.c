@@ -265,6 +265,8 @@ int cmd_status(const struct cli *c)
 		jsonw_bool_field(jw, "pinned", ls.pinned);
 		jsonw_string_field(jw, "pin_dir", c->pin_dir);
 		jsonw_string_field(jw, "policy", ls.policy);
+		if (ls.pinned)
+			jsonw_uint_field(jw, "link_id", ls.link_id);
 		if (have) {
 			jsonw_uint_field(jw, "generation", s.state.generation);
 			jsonw_string_field(jw, "source", s.state.source);

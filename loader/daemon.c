@@ -16,13 +16,15 @@
 #include "commands.h"
 #include "lock.h"
 #include "log.h"
+#include "names.h"
 #include "notify.h"
 #include "policy_file.h"
 #include "uevent.h"
 
 static struct policy current;	/* the file last applied, for hotplug */
 
-static int attach(const char *pin_dir)
+/* quiet: a reload that finds our own link in place says nothing. */
+static int attach(const char *pin_dir, bool quiet)
 {
 	bool adopted;
 	int lock = policy_lock(pin_dir), err;
@@ -31,17 +33,29 @@ static int attach(const char *pin_dir)
 		return lock;
 	err = policy_attach_or_adopt(pin_dir, &adopted);
 	policy_unlock(lock);
-	if (!err)
+	if (!err && !(adopted && quiet))
 		log_info(adopted ? "adopted the policy pinned under %s" :
 			 "attached the policy, pinned under %s", pin_dir);
 	return err;
 }
 
+/* Which of the file's devices this machine has now, for systemctl status. */
+static void report(const struct cli *c)
+{
+	char status[512];
+	unsigned present = 0;
+
+	for (unsigned i = 0; i < current.nr_devices; i++)
+		present += names_present("/sys", current.devices[i].name);
+	snprintf(status, sizeof(status), "STATUS=enforcing %s (%u of %u devices present)",
+		 c->config, present, current.nr_devices);
+	notify_systemd(status);
+}
+
 /* Attach if needed (someone may have detached us), then apply the file. */
 static int reload(const struct cli *c)
 {
-	char status[512];
-	int err = attach(c->pin_dir);
+	int err = attach(c->pin_dir, true);
 
 	if (err)
 		return err;
@@ -59,9 +73,7 @@ static int reload(const struct cli *c)
 	policy_file_parse(c->config, &current, NULL, 0);
 	log_info("applied %s: %u devices, %u rules", c->config, current.nr_devices,
 		 current.nr_rules);
-	snprintf(status, sizeof(status), "STATUS=enforcing %s (%u devices)",
-		 c->config, current.nr_devices);
-	notify_systemd(status);
+	report(c);
 	return 0;
 }
 
@@ -73,6 +85,12 @@ static const char *alias_of(const char *name)
 	return NULL;
 }
 
+/*
+ * The kernel resolves dev_name() at each decision, so a device that comes
+ * back under its name has its verdicts at once and the maps need no edit
+ * (edits made with the CLI since the last reload stay). What changes is
+ * which of the file's names this machine has: say so.
+ */
 static void on_uevent(const struct cli *c, int fd)
 {
 	char action[32], name[256];
@@ -84,9 +102,11 @@ static void on_uevent(const struct cli *c, int fd)
 		alias = alias_of(name);
 		if (!alias)
 			continue;
-		log_info("device %s (%s): %s; re-resolving %s", name, alias,
-			 strcmp(action, "add") ? "removed" : "added", c->config);
-		reload(c);
+		log_info("device %s (%s) %s; its verdicts %s", name, alias,
+			 strcmp(action, "add") ? "removed" : "added",
+			 strcmp(action, "add") ? "wait for it under that name" :
+			 "apply from its next access");
+		report(c);
 	}
 }
 
@@ -115,7 +135,7 @@ int cmd_daemon(const struct cli *c)
 		log_warn("no device hotplug events (%s); SIGHUP still reloads",
 			 strerror(-ufd));
 
-	err = attach(c->pin_dir);
+	err = attach(c->pin_dir, false);
 	if (err)
 		return err;
 	/* A bad file at start leaves the pinned policy as it was: keep going. */

@@ -1,0 +1,124 @@
+#!/bin/sh
+# p2preach daemon without systemd: readiness notification, SIGHUP reload,
+# a broken file rejected with the old policy kept, hotplug events, kill -9
+# with the policy still enforced, and a restart that adopts the pins.
+. "$P2PREACH_ROOT/tests/vm/lib.sh"
+T=daemon
+D0=hmm_dmirror0 D1=hmm_dmirror1
+CONF=/tmp/policy.conf LOG=/tmp/daemon.log NOTES=/tmp/notify.log
+export NOTIFY_SOCKET=/tmp/notify.sock
+python3 "$P2PREACH_ROOT/tests/vm/notify-listen.py" $NOTIFY_SOCKET $NOTES &
+listener=$!
+
+# wait_for FILE TEXT: up to 10 s for a line of FILE to contain TEXT.
+wait_for() {
+	i=0
+	while ! grep -qF -- "$2" "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && return 1
+		sleep 0.1
+	done
+}
+start() {
+	$P daemon --config $CONF >>$LOG 2>&1 &
+	daemon=$!
+}
+# A PCI device of the VM stands for a GPU that comes and goes: test_hmm's
+# devices have no bus or class, so the kernel sends no uevents for them.
+PCI=$(ls /sys/bus/pci/devices | tail -n 1)
+policy() {
+	cat >$CONF <<X
+device gpu0 = hmm_dmirror0
+device gpu1 = hmm_dmirror1
+device gpu2 = $PCI
+$1
+X
+}
+
+while [ ! -S $NOTIFY_SOCKET ]; do sleep 0.1; done
+policy "allow gpu1 -> gpu0"
+start
+if wait_for $NOTES READY=1; then ok "the daemon tells systemd it is ready"; else
+	not_ok "no READY=1 from the daemon: $(cat $LOG)"; fi
+check "the daemon attached the policy and applied the file" remote-rw probe $D1 $D0
+check_json "status shows it pinned, generation 1" \
+	'j["attached"] and j["pinned"] and j["generation"] == 1 and j["source"] == "/tmp/policy.conf" and j["devices"] == 3' \
+	$P status --json
+link=$($P status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["link_id"])')
+
+policy "allow gpu1 -> gpu0 read"
+kill -HUP $daemon
+wait_for $LOG "SIGHUP" && wait_for $NOTES "enforcing" && sleep 0.5
+check "SIGHUP re-reads the file" remote-read probe $D1 $D0
+
+printf 'device gpu0 = hmm_dmirror0\nallow gpu0 => gpu1\n' >$CONF
+: >$NOTES
+kill -HUP $daemon
+wait_for $NOTES READY=1
+if grep -qF "/tmp/policy.conf:2: expected '->' or '<->' after 'gpu0', got '=>'" $LOG; then
+	ok "a broken file is rejected with file:line in the log"
+else
+	not_ok "no file:line error in the log: $(cat $LOG)"
+fi
+check "the old policy stays enforced" remote-read probe $D1 $D0
+if kill -0 $daemon 2>/dev/null; then ok "the daemon keeps running"; else
+	not_ok "the daemon died on a broken file"; fi
+check_json "the generation did not move" 'j["generation"] == 2' $P status --json
+
+policy "allow gpu1 <-> gpu0"
+kill -HUP $daemon
+wait_for $LOG "applied /tmp/policy.conf: 3 devices, 1 rules" && sleep 0.5
+check "a fixed file is applied on the next SIGHUP" "remote-rw remote-rw" \
+	sh -c "echo \$($R/tests/peer_access probe $D1 $D0) \$($R/tests/peer_access probe $D0 $D1)"
+
+check "the CLI edits while the daemon runs" "gpu0 -> gpu1: deny" $P deny gpu0 gpu1
+check "test_hmm follows" none probe $D0 $D1
+
+: >$NOTES
+echo remove >/sys/bus/pci/devices/$PCI/uevent
+if wait_for $LOG "device $PCI (gpu2) removed" &&
+   wait_for $NOTES "STATUS=enforcing /tmp/policy.conf (3 of 3 devices present)"; then
+	ok "a device remove event re-resolves the policy"
+else
+	not_ok "no reaction to the remove event: $(tail -n 5 $LOG)"
+fi
+echo add >/sys/bus/pci/devices/$PCI/uevent
+if wait_for $LOG "device $PCI (gpu2) added; its verdicts apply from its next access"; then
+	ok "a device add event re-resolves the policy"
+else
+	not_ok "no reaction to the add event: $(tail -n 5 $LOG)"
+fi
+check "hotplug keeps the edits made with the CLI" none probe $D0 $D1
+
+kill -9 $daemon
+wait $daemon 2>/dev/null
+check "kill -9: the policy is still enforced" remote-rw probe $D1 $D0
+
+# Probe all through the restart: enforcement must never lapse.
+( for i in 1 2 3 4 5 6 7 8 9 10; do probe $D1 $D0; done >/tmp/during.log ) &
+prober=$!
+: >$NOTES
+start
+wait_for $NOTES READY=1
+wait $prober
+if [ "$(sort -u /tmp/during.log)" = remote-rw ]; then
+	ok "no gap in enforcement while the daemon restarts"
+else
+	not_ok "probes during restart: $(sort /tmp/during.log | uniq -c | tr '\n' ' ')"
+fi
+if grep -qF "adopted the policy pinned under /sys/fs/bpf/p2preach" $LOG; then
+	ok "the restarted daemon adopts the pins"
+else
+	not_ok "no adoption in the log: $(tail -n 5 $LOG)"
+fi
+check_json "same link as before the restart" "j['link_id'] == $link" $P status --json
+
+kill -TERM $daemon
+wait $daemon
+rc=$?
+if [ $rc -eq 0 ]; then ok "SIGTERM stops the daemon cleanly"; else not_ok "exit status $rc"; fi
+check "and the policy stays in force" remote-rw probe $D1 $D0
+$P detach >/dev/null
+kill $listener
+echo "# daemon log:"; sed 's/^/#   /' $LOG
+finish
