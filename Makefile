@@ -28,10 +28,13 @@ LOADER_SRCS := loader/main.c loader/cli.c loader/names.c loader/verdict.c \
 	loader/log.c loader/lock.c loader/json_writer.c loader/notify.c \
 	loader/uevent.c loader/policy_file.c loader/policy_rules.c \
 	loader/policy_maps.c loader/apply.c loader/attach.c \
-	loader/cmd_edit.c loader/cmd_show.c loader/daemon.c
+	loader/cmd_edit.c loader/cmd_show.c loader/daemon.c loader/announce.c \
+	loader/kernel_state.c
 LOADER_HDRS := $(wildcard loader/*.h) bpf/p2preach.h
 BPF_OBJ := $(B)/bpf/p2preach.bpf.o
 SKEL := $(B)/bpf/p2preach.skel.h
+# The announcement of a map edit, kept out of the policy object.
+SKELS := $(SKEL) $(B)/bpf/p2preach_changed.skel.h
 
 .PHONY: all deps kernel tools bpf loader tests unit-bin vm-tests check demo clean distclean
 all: loader tests unit-bin
@@ -53,19 +56,22 @@ tools: kernel
 # when the tools (and so the kernel) change.
 $(B)/tools/.kernel: tools ;
 
-$(BPF_OBJ): bpf/p2preach.bpf.c bpf/p2preach.h $(B)/tools/.kernel
+$(B)/bpf/%.bpf.o: bpf/%.bpf.c bpf/p2preach.h $(B)/tools/.kernel
 	@mkdir -p $(@D)
 	@echo "  BPF     $@"
 	$(Q)$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 \
 		-I$(B) -I$(TOOLS)/include -Ibpf -c $< -o $@
 
-$(SKEL): $(BPF_OBJ)
+$(B)/bpf/%.skel.h: $(B)/bpf/%.bpf.o
 	@echo "  GEN     $@"
-	$(Q)$(BPFTOOL) gen skeleton $< name p2preach_bpf >$@.tmp && mv $@.tmp $@
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf >$@.tmp && mv $@.tmp $@
 
-bpf: $(BPF_OBJ) $(SKEL)
+# Keep the objects: the skeletons embed them, and tests load them too.
+.SECONDARY: $(SKELS:.skel.h=.bpf.o)
 
-$(B)/p2preach: $(LOADER_SRCS) $(LOADER_HDRS) $(SKEL)
+bpf: $(BPF_OBJ) $(SKELS)
+
+$(B)/p2preach: $(LOADER_SRCS) $(LOADER_HDRS) $(SKELS)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS) $(LOADER_SRCS) $(LDLIBS) -o $@
 
@@ -82,7 +88,13 @@ $(B)/tests/stress: tests/vm/stress.c bpf/p2preach.h $(SKEL)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS) -I$(KSRC) $< $(LDLIBS) -lpthread -o $@
 
-tests: $(B)/tests/peer_access $(B)/tests/stress $(BPF_OBJ) vm-tests
+# Does an edit reach pages already mapped? (t-cli)
+$(B)/tests/hold: tests/vm/hold.c tests/vm/dmirror.c tests/vm/tap.c tests/vm/dmirror.h $(B)/tools/.kernel
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) -I$(KSRC) -Itests/vm tests/vm/hold.c tests/vm/dmirror.c tests/vm/tap.c -o $@
+
+tests: $(B)/tests/peer_access $(B)/tests/stress $(B)/tests/hold $(BPF_OBJ) vm-tests
 
 check: all
 	$(Q)tests/check.sh

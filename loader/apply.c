@@ -5,6 +5,7 @@
 #include <time.h>
 #include <bpf/bpf.h>
 
+#include "announce.h"
 #include "apply.h"
 #include "log.h"
 #include "policy_rules.h"
@@ -25,6 +26,16 @@ static int find(const struct p2preach_name names[P2PREACH_MAX_DEVICES],
 		if (names[i].name[0] && !strcmp(names[i].name, name))
 			return i;
 	return -1;
+}
+
+/* Drivers drop what they were granted under the old verdicts. */
+static void announce(void)
+{
+	int err = policy_announce();
+
+	if (err && err != -EOPNOTSUPP)
+		log_warn("cannot announce the change to the kernel (%s); peer mappings made before it stay until drivers fault again",
+			 strerror(-err));
 }
 
 /* Record a committed edit in p2p_state. */
@@ -120,6 +131,7 @@ int policy_apply(const struct policy_maps *m, const struct policy *p,
 		if (!kept)
 			bpf_map_delete_elem(m->devices, &old[i]);
 	}
+	announce();
 	bump_state(m, p, index, source);
 	return 0;
 undo:
@@ -156,6 +168,7 @@ int policy_edit_pair(const struct policy_maps *m, const char *client,
 		log_err("cannot swap in the new matrix: %s", strerror(-err));
 		return err;
 	}
+	announce();
 	bump_state(m, NULL, NULL, NULL);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include "attach.h"
 #include "commands.h"
 #include "json_writer.h"
+#include "kernel_state.h"
 #include "log.h"
 #include "names.h"
 #include "policy_file.h"
@@ -231,9 +232,41 @@ int cmd_stats(const struct cli *c)
 	return err;
 }
 
+static void kernel_json(json_writer_t *jw, bool have, const struct kernel_state *ks)
+{
+	jsonw_name(jw, "kernel");
+	if (!have) {
+		jsonw_null(jw);
+		return;
+	}
+	jsonw_start_object(jw);
+	jsonw_bool_field(jw, "attached", ks->attached);
+	jsonw_string_field(jw, "policy", ks->policy);
+	jsonw_uint_field(jw, "generation", ks->generation);
+	jsonw_uint_field(jw, "allowed_read", ks->allowed_read);
+	jsonw_uint_field(jw, "allowed_rw", ks->allowed_rw);
+	jsonw_uint_field(jw, "denied", ks->denied);
+	jsonw_uint_field(jw, "invalid", ks->invalid);
+	jsonw_end_object(jw);
+}
+
+static void kernel_text(bool have, const struct kernel_state *ks)
+{
+	if (!have)
+		return;
+	printf("kernel:     %s%s%s%s, generation %llu\n",
+	       ks->attached ? "policy \"" : "no policy attached",
+	       ks->attached ? ks->policy : "", ks->attached ? "\"" : "",
+	       ks->attached ? " attached" : "", ks->generation);
+	printf("decisions:  %llu rw, %llu read, %llu denied, %llu invalid\n",
+	       ks->allowed_rw, ks->allowed_read, ks->denied, ks->invalid);
+}
+
 int cmd_status(const struct cli *c)
 {
 	static struct snapshot s;
+	struct kernel_state ks;
+	bool have_ks = kernel_state_read(KERNEL_STATE_DIR, &ks);
 	struct link_status ls;
 	struct policy_maps m;
 	char when[64] = "";
@@ -276,6 +309,7 @@ int cmd_status(const struct cli *c)
 			jsonw_string_field(jw, "default",
 					   policy_verdict_name(s.cells.cell[P2PREACH_DEFAULT_CELL]));
 		}
+		kernel_json(jw, have_ks, &ks);
 		jsonw_end_object(jw);
 		jsonw_destroy(&jw);
 		return 0;
@@ -283,6 +317,7 @@ int cmd_status(const struct cli *c)
 	if (!ls.attached) {
 		printf("policy:     none attached%s\n",
 		       ls.pinned ? " (a detached link is still pinned)" : "");
+		kernel_text(have_ks, &ks);
 		return 0;
 	}
 	printf("policy:     %s, attached, %s\n", ls.policy[0] ? ls.policy : "p2preach",
@@ -298,6 +333,7 @@ int cmd_status(const struct cli *c)
 	printf("\ndevices:    %d (%d present)\n", s.nr, present);
 	printf("default:    %s\n",
 	       policy_verdict_name(s.cells.cell[P2PREACH_DEFAULT_CELL]));
+	kernel_text(have_ks, &ks);
 	return 0;
 }
 

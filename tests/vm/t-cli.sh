@@ -98,6 +98,15 @@ wait
 check "concurrent edits both land" "none none" \
 	sh -c "echo \$($R/tests/peer_access probe $D0 $D1) \$($R/tests/peer_access probe $D1 $D0)"
 
+# Revocation: an edit reaches pages a device has already mapped.
+$P allow b a >/dev/null
+check "an edit revokes peer mappings made under the old verdict" revoked \
+	$R/tests/hold $P deny b a
+$P allow b a >/dev/null
+check "an apply revokes them too" revoked $R/tests/hold $P apply /tmp/policy.conf
+check_json "the kernel's generation moved with each edit" \
+	'j["kernel"]["attached"] and j["kernel"]["policy"] == "p2preach" and j["kernel"]["generation"] > 5 and j["kernel"]["allowed_rw"] > 0' $P status -j
+
 check "detach" "policy detached" $P detach
 check "detached: default behaviour" none probe $D1 $D0
 check_json "status --json after detach" 'not j["attached"]' $P status --json

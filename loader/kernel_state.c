@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel_state.h"
+
+/* One line of dir/name without its newline; "" when unreadable. */
+static bool line(const char *dir, const char *name, char *buf, size_t len)
+{
+	char path[512];
+	FILE *f;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (!fgets(buf, len, f))
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return true;
+}
+
+static unsigned long long num(const char *dir, const char *name)
+{
+	char buf[32];
+
+	return line(dir, name, buf, sizeof(buf)) ? strtoull(buf, NULL, 10) : 0;
+}
+
+bool kernel_state_read(const char *dir, struct kernel_state *ks)
+{
+	char buf[64];
+
+	memset(ks, 0, sizeof(*ks));
+	if (!line(dir, "state", buf, sizeof(buf)))
+		return false;
+	ks->attached = !strcmp(buf, "attached");
+	line(dir, "policy", ks->policy, sizeof(ks->policy));
+	ks->generation = num(dir, "generation");
+	ks->allowed_read = num(dir, "allowed_read");
+	ks->allowed_rw = num(dir, "allowed_rw");
+	ks->denied = num(dir, "denied");
+	ks->invalid = num(dir, "invalid");
+	return true;
+}
