@@ -36,7 +36,7 @@ SKEL := $(B)/bpf/p2preach.skel.h
 # The announcement of a map edit, kept out of the policy object.
 SKELS := $(SKEL) $(B)/bpf/p2preach_changed.skel.h
 
-.PHONY: all deps kernel tools bpf loader tests unit-bin vm-tests check demo clean distclean
+.PHONY: all deps kernel tools bpf loader tests unit-bin vm-tests check demo install clean distclean
 all: loader tests unit-bin
 
 include tests/unit/unit.mk
@@ -95,6 +95,32 @@ $(B)/tests/hold: tests/vm/hold.c tests/vm/dmirror.c tests/vm/tap.c tests/vm/dmir
 	$(Q)$(CC) $(CFLAGS) -I$(KSRC) -Itests/vm tests/vm/hold.c tests/vm/dmirror.c tests/vm/tap.c -o $@
 
 tests: $(B)/tests/peer_access $(B)/tests/stress $(B)/tests/hold $(BPF_OBJ) vm-tests
+
+# make install [DESTDIR=...] [PREFIX=/usr/local]: the daemon and CLI, its
+# systemd unit, man pages, bash completion, the example policy (also as
+# /etc/p2preach/policy.conf unless one is there) and the policy object for
+# bpftool users.
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+SYSCONFDIR ?= /etc
+MANDIR ?= $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+DOCDIR ?= $(PREFIX)/share/doc/p2preach
+LIBDIR ?= $(PREFIX)/lib/p2preach
+
+install: $(B)/p2preach $(BPF_OBJ)
+	install -D -m 0755 $(B)/p2preach $(DESTDIR)$(SBINDIR)/p2preach
+	install -d $(DESTDIR)$(UNITDIR)
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		packaging/p2preach.service.in >$(DESTDIR)$(UNITDIR)/p2preach.service
+	install -D -m 0644 docs/p2preach.8 $(DESTDIR)$(MANDIR)/man8/p2preach.8
+	install -D -m 0644 docs/p2preach.conf.5 $(DESTDIR)$(MANDIR)/man5/p2preach.conf.5
+	install -D -m 0644 packaging/p2preach.bash-completion $(DESTDIR)$(COMPLETIONDIR)/p2preach
+	install -D -m 0644 packaging/policy.conf $(DESTDIR)$(DOCDIR)/examples/policy.conf
+	install -D -m 0644 $(BPF_OBJ) $(DESTDIR)$(LIBDIR)/p2preach.bpf.o
+	[ -e $(DESTDIR)$(SYSCONFDIR)/p2preach/policy.conf ] || \
+		install -D -m 0644 packaging/policy.conf $(DESTDIR)$(SYSCONFDIR)/p2preach/policy.conf
 
 check: all
 	$(Q)tests/check.sh
