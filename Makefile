@@ -29,12 +29,14 @@ LOADER_SRCS := loader/main.c loader/cli.c loader/names.c loader/verdict.c \
 	loader/uevent.c loader/policy_file.c loader/policy_rules.c \
 	loader/policy_maps.c loader/apply.c loader/attach.c \
 	loader/cmd_edit.c loader/cmd_show.c loader/daemon.c loader/announce.c \
-	loader/kernel_state.c
+	loader/kernel_state.c loader/topology.c loader/cmd_topology.c
 LOADER_HDRS := $(wildcard loader/*.h) bpf/p2preach.h
 BPF_OBJ := $(B)/bpf/p2preach.bpf.o
 SKEL := $(B)/bpf/p2preach.skel.h
 # The announcement of a map edit, kept out of the policy object.
 SKELS := $(SKEL) $(B)/bpf/p2preach_changed.skel.h
+# Example policies, registered with bpftool as they are.
+EXAMPLES := $(B)/bpf/allowlist.bpf.o $(B)/bpf/same_switch.bpf.o
 
 .PHONY: all deps kernel tools bpf loader tests unit-bin vm-tests check demo install clean distclean
 all: loader tests unit-bin
@@ -69,7 +71,7 @@ $(B)/bpf/%.skel.h: $(B)/bpf/%.bpf.o
 # Keep the objects: the skeletons embed them, and tests load them too.
 .SECONDARY: $(SKELS:.skel.h=.bpf.o)
 
-bpf: $(BPF_OBJ) $(SKELS)
+bpf: $(BPF_OBJ) $(SKELS) $(EXAMPLES)
 
 $(B)/p2preach: $(LOADER_SRCS) $(LOADER_HDRS) $(SKELS)
 	@echo "  CC      $@"
@@ -94,7 +96,7 @@ $(B)/tests/hold: tests/vm/hold.c tests/vm/dmirror.c tests/vm/tap.c tests/vm/dmir
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS) -I$(KSRC) -Itests/vm tests/vm/hold.c tests/vm/dmirror.c tests/vm/tap.c -o $@
 
-tests: $(B)/tests/peer_access $(B)/tests/stress $(B)/tests/hold $(BPF_OBJ) vm-tests
+tests: $(B)/tests/peer_access $(B)/tests/stress $(B)/tests/hold $(BPF_OBJ) $(EXAMPLES) vm-tests
 
 # make install [DESTDIR=...] [PREFIX=/usr/local]: the daemon and CLI, its
 # systemd unit, man pages, bash completion, the example policy (also as
@@ -109,7 +111,7 @@ COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 DOCDIR ?= $(PREFIX)/share/doc/p2preach
 LIBDIR ?= $(PREFIX)/lib/p2preach
 
-install: $(B)/p2preach $(BPF_OBJ)
+install: $(B)/p2preach $(BPF_OBJ) $(EXAMPLES)
 	install -D -m 0755 $(B)/p2preach $(DESTDIR)$(SBINDIR)/p2preach
 	install -d $(DESTDIR)$(UNITDIR)
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
@@ -119,6 +121,7 @@ install: $(B)/p2preach $(BPF_OBJ)
 	install -D -m 0644 packaging/p2preach.bash-completion $(DESTDIR)$(COMPLETIONDIR)/p2preach
 	install -D -m 0644 packaging/policy.conf $(DESTDIR)$(DOCDIR)/examples/policy.conf
 	install -D -m 0644 $(BPF_OBJ) $(DESTDIR)$(LIBDIR)/p2preach.bpf.o
+	install -D -m 0644 $(EXAMPLES) -t $(DESTDIR)$(LIBDIR)/examples
 	[ -e $(DESTDIR)$(SYSCONFDIR)/p2preach/policy.conf ] || \
 		install -D -m 0644 packaging/policy.conf $(DESTDIR)$(SYSCONFDIR)/p2preach/policy.conf
 

@@ -23,12 +23,14 @@ const char cli_usage[] =
 	"  stats                            decisions per pair and verdict\n"
 	"  status                           attached or not, policy, generation, devices\n"
 	"  detach                           detach the policy and drop its pins\n"
+	"  topology [fill]                  PCI devices and their PCIe switch; fill\n"
+	"                                   the same_switch example policy's map\n"
 	"\n"
 	"  A and B are device names (dev_name(), e.g. 0000:3b:00.0) or aliases from\n"
 	"  the policy file. \"A -> B\" means A may access memory that lives in B.\n"
 	"\n"
 	"options:\n"
-	"  -j, --json          JSON output (show, stats, status, check)\n"
+	"  -j, --json          JSON output (show, stats, status, check, topology)\n"
 	"  -p, --pretty        indented JSON (implies --json)\n"
 	"  -b, --both          allow/deny: both directions\n"
 	"  -c, --config FILE   daemon: policy file (default " P2PREACH_CONFIG ")\n"
@@ -53,6 +55,7 @@ static const struct {
 	{ "stats", CMD_STATS, 0, 0, "", true },
 	{ "status", CMD_STATUS, 0, 0, "", true },
 	{ "detach", CMD_DETACH, 0, 0, "", false },
+	{ "topology", CMD_TOPOLOGY, 0, 1, "[show|fill]", true },
 	{ "help", CMD_HELP, 0, 0, "", false },
 	{ "version", CMD_VERSION, 0, 0, "", false },
 };
@@ -101,10 +104,11 @@ static int find_command(const char *word, char *err, size_t errlen)
 	return fail(err, errlen, "unknown command '%s' (try p2preach --help)", word);
 }
 
-bool cli_is_edit(enum cli_command cmd)
+bool cli_is_edit(const struct cli *c)
 {
-	return cmd == CMD_DAEMON || cmd == CMD_LOAD || cmd == CMD_ALLOW ||
-	       cmd == CMD_DENY || cmd == CMD_APPLY || cmd == CMD_DETACH;
+	return c->cmd == CMD_DAEMON || c->cmd == CMD_LOAD || c->cmd == CMD_ALLOW ||
+	       c->cmd == CMD_DENY || c->cmd == CMD_APPLY || c->cmd == CMD_DETACH ||
+	       (c->cmd == CMD_TOPOLOGY && c->fill);
 }
 
 int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
@@ -173,7 +177,7 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 		return fail(err, errlen, "%s: unexpected argument '%s'",
 			    c.name, args[commands[idx].max_args]);
 	if (c.json && !commands[idx].json)
-		return fail(err, errlen, "%s: --json is for show, stats, status and check",
+		return fail(err, errlen, "%s: --json is for show, stats, status, check and topology",
 			    c.name);
 	if (c.both && c.cmd != CMD_ALLOW && c.cmd != CMD_DENY)
 		return fail(err, errlen, "%s: --both is for allow and deny", c.name);
@@ -210,6 +214,14 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 		c.file = nargs ? args[0] : NULL;
 		if (c.file && !*c.file)
 			return fail(err, errlen, "%s: empty file name", c.name);
+		break;
+	case CMD_TOPOLOGY:
+		if (nargs && strcmp(args[0], "show") && strcmp(args[0], "fill"))
+			return fail(err, errlen, "topology: unknown action '%s' (show or fill)",
+				    args[0]);
+		c.fill = nargs && !strcmp(args[0], "fill");
+		if (c.fill && c.json)
+			return fail(err, errlen, "topology: --json is for topology show");
 		break;
 	case CMD_DAEMON:
 		if (!c.config)

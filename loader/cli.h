@@ -25,6 +25,7 @@ enum cli_command {
 	CMD_STATS,
 	CMD_STATUS,
 	CMD_DETACH,
+	CMD_TOPOLOGY,		/* topology [show]: read; topology fill: edit */
 };
 
 struct cli {
@@ -36,6 +37,7 @@ struct cli {
 	const char *file;	/* load, apply, check */
 	const char *client, *provider;
 	int verdict;		/* allow: read or rw; deny: deny */
+	bool fill;		/* topology fill */
 };
 
 /*
@@ -46,7 +48,7 @@ struct cli {
 int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen);
 
 /* Commands that change the policy: they need root and take the lock. */
-bool cli_is_edit(enum cli_command cmd);
+bool cli_is_edit(const struct cli *c);
 
 extern const char cli_usage[];
 

@@ -14,6 +14,7 @@ int cmd_show(const struct cli *c);
 int cmd_stats(const struct cli *c);
 int cmd_status(const struct cli *c);
 int cmd_daemon(const struct cli *c);
+int cmd_topology(const struct cli *c);
 
 /* Parse and apply file under the lock; the daemon's reload too. */
 int apply_file(const char *pin_dir, const char *file);

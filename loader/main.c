@@ -40,7 +40,7 @@ int main(int argc, char **argv)
 		printf("p2preach %s\n", P2PREACH_VERSION);
 		return 0;
 	}
-	if (cli_is_edit(c.cmd) && geteuid() != 0) {
+	if (cli_is_edit(&c) && geteuid() != 0) {
 		fprintf(stderr, "p2preach: %s changes the policy and needs root (try: sudo p2preach %s ...)\n",
 			c.name, c.name);
 		return 1;
@@ -58,6 +58,7 @@ int main(int argc, char **argv)
 	case CMD_STATS: ret = cmd_stats(&c); break;
 	case CMD_STATUS: ret = cmd_status(&c); break;
 	case CMD_DETACH: ret = cmd_detach(&c); break;
+	case CMD_TOPOLOGY: ret = cmd_topology(&c); break;
 	default: ret = -EINVAL; break;
 	}
 	return ret ? 1 : 0;

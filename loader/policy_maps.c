@@ -46,8 +46,8 @@ static int open_pinned(struct policy_maps *m, const char *pin_dir)
 	return 0;
 }
 
-/* The id of the one loaded struct_ops program named p2preach_decide. */
-static int find_program(__u32 *prog_id)
+/* The id of the one loaded struct_ops program of that name. */
+static int find_program_named(const char *prog_name, __u32 *prog_id)
 {
 	struct bpf_prog_info info;
 	__u32 id = 0, len;
@@ -62,21 +62,61 @@ static int find_program(__u32 *prog_id)
 		err = bpf_prog_get_info_by_fd(fd, &info, &len);
 		close(fd);
 		if (err || info.type != BPF_PROG_TYPE_STRUCT_OPS ||
-		    strcmp(info.name, "p2preach_decide"))
+		    strcmp(info.name, prog_name))
 			continue;
 		found++;
 		*prog_id = id;
 	}
-	if (found == 0) {
-		fprintf(stderr, "p2preach: no p2preach policy is loaded\n");
-		return -ENOENT;
-	}
-	if (found > 1) {
-		fprintf(stderr, "p2preach: %d p2preach policies are loaded; pin one under %s\n",
-			found, P2PREACH_PIN_DIR);
+	if (found > 1)
 		return -EEXIST;
+	return found ? 0 : -ENOENT;
+}
+
+static int find_program(__u32 *prog_id)
+{
+	int err = find_program_named("p2preach_decide", prog_id);
+
+	if (err == -ENOENT)
+		fprintf(stderr, "p2preach: no p2preach policy is loaded\n");
+	else if (err == -EEXIST)
+		fprintf(stderr, "p2preach: several p2preach policies are loaded; pin one under %s\n",
+			P2PREACH_PIN_DIR);
+	return err;
+}
+
+int policy_program_map(const char *prog_name, const char *map_name)
+{
+	__u32 prog_id, map_ids[16], len;
+	struct bpf_prog_info info;
+	int fd, err;
+
+	err = find_program_named(prog_name, &prog_id);
+	if (err)
+		return err;
+	fd = bpf_prog_get_fd_by_id(prog_id);
+	if (fd < 0)
+		return -errno;
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = sizeof(map_ids) / sizeof(map_ids[0]);
+	info.map_ids = (__u64)(unsigned long)map_ids;
+	len = sizeof(info);
+	err = bpf_prog_get_info_by_fd(fd, &info, &len);
+	close(fd);
+	if (err)
+		return -errno;
+	for (__u32 j = 0; j < info.nr_map_ids && j < 16; j++) {
+		struct bpf_map_info mi;
+		__u32 mlen = sizeof(mi);
+
+		fd = bpf_map_get_fd_by_id(map_ids[j]);
+		if (fd < 0)
+			continue;
+		memset(&mi, 0, sizeof(mi));
+		if (!bpf_map_get_info_by_fd(fd, &mi, &mlen) && !strcmp(mi.name, map_name))
+			return fd;
+		close(fd);
 	}
-	return 0;
+	return -ENOENT;
 }
 
 /* The maps used by the loaded program, matched by name. */

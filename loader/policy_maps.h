@@ -40,6 +40,13 @@ struct policy_cells {
 int policy_maps_open(struct policy_maps *m, const char *pin_dir);
 void policy_maps_close(struct policy_maps *m);
 
+/*
+ * A map, by name, of the one loaded struct_ops program of that name (an
+ * example policy registered with bpftool). fd, -ENOENT, or -EEXIST when
+ * several are loaded.
+ */
+int policy_program_map(const char *prog_name, const char *map_name);
+
 /* Index of a device name; with create, give it the lowest free index. */
 int policy_device_index(const struct policy_maps *m, const char *name,
 			bool create, __u32 *index);

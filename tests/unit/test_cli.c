@@ -162,7 +162,10 @@ static void test_err_options(void **state)
 	assert_error("unknown option '-x'", "-x", "show");
 	assert_error("unknown option '--frob'", "show", "--frob");
 	assert_error("option '--config' needs an argument", "daemon", "--config");
-	assert_error("allow: --json is for show, stats, status and check", "allow", "a", "b", "-j");
+	assert_error("allow: --json is for show, stats, status, check and topology",
+		     "allow", "a", "b", "-j");
+	assert_error("topology: unknown action 'flil' (show or fill)", "topology", "flil");
+	assert_error("topology: --json is for topology show", "topology", "fill", "-j");
 	assert_error("show: --both is for allow and deny", "show", "--both");
 	assert_error("apply: --config is for daemon (use apply FILE)",
 		     "apply", "--config", "x", "f");
@@ -176,16 +179,23 @@ static void test_err_options(void **state)
 static void test_edits_need_root(void **state)
 {
 	(void)state;
-	assert_true(cli_is_edit(CMD_ALLOW));
-	assert_true(cli_is_edit(CMD_DENY));
-	assert_true(cli_is_edit(CMD_APPLY));
-	assert_true(cli_is_edit(CMD_DETACH));
-	assert_true(cli_is_edit(CMD_DAEMON));
-	assert_true(cli_is_edit(CMD_LOAD));
-	assert_false(cli_is_edit(CMD_SHOW));
-	assert_false(cli_is_edit(CMD_CHECK));
-	assert_false(cli_is_edit(CMD_STATS));
-	assert_false(cli_is_edit(CMD_STATUS));
+	static const char *const edits[][4] = {
+		{ "allow", "a", "b" }, { "deny", "a", "b" }, { "apply", "f" },
+		{ "detach" }, { "daemon" }, { "load" }, { "topology", "fill" },
+	};
+	static const char *const reads[][4] = {
+		{ "show" }, { "check", "f" }, { "stats" }, { "status" },
+		{ "topology" }, { "topology", "show" },
+	};
+
+	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+		assert_int_equal(parse(edits[i][0], edits[i][1], edits[i][2], NULL), 0);
+		assert_true(cli_is_edit(&c));
+	}
+	for (size_t i = 0; i < sizeof(reads) / sizeof(reads[0]); i++) {
+		assert_int_equal(parse(reads[i][0], reads[i][1], NULL), 0);
+		assert_false(cli_is_edit(&c));
+	}
 }
 
 int main(void)

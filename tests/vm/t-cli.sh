@@ -53,7 +53,8 @@ check_fails "a pair of one device is refused" 1 \
 check_fails "missing argument is refused" 2 \
 	"p2preach: deny: missing argument (usage: p2preach deny CLIENT PROVIDER)" $P deny gpu0
 check_fails "--json on an edit is refused" 2 \
-	"p2preach: allow: --json is for show, stats, status and check" $P allow gpu0 gpu1 --json
+	"p2preach: allow: --json is for show, stats, status, check and topology" \
+	$P allow gpu0 gpu1 --json
 check_fails "unknown command is refused" 2 \
 	"p2preach: unknown command 'frobnicate' (try p2preach --help)" $P frobnicate
 check_fails "edits need root" 1 \
