@@ -79,7 +79,8 @@ $(B)/p2preach: $(LOADER_SRCS) $(LOADER_HDRS) $(SKELS)
 
 loader: $(B)/p2preach
 
-PEER_SRCS := tests/vm/peer_access.c loader/policy_maps.c loader/names.c loader/verdict.c
+PEER_SRCS := tests/vm/peer_access.c loader/policy_maps.c loader/names.c loader/verdict.c \
+	loader/log.c
 $(B)/tests/peer_access: $(PEER_SRCS) $(LOADER_HDRS) $(B)/tools/.kernel
 	@mkdir -p $(@D)
 	@echo "  CC      $@"

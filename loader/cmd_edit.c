@@ -22,7 +22,7 @@ static int parse(const char *file)
 	int ret = policy_file_parse(file, &parsed, err, sizeof(err));
 
 	if (ret)
-		fprintf(stderr, "p2preach: %s\n", err);
+		log_err("%s", err);
 	return ret;
 }
 
@@ -108,11 +108,11 @@ int cmd_edit(const struct cli *c)
 	if (ret >= 0)
 		ret = names_resolve(t, c->provider, "/sys", provider, err, sizeof(err));
 	if (ret < 0) {
-		fprintf(stderr, "p2preach: %s: %s\n", c->name, err);
+		log_err("%s: %s", c->name, err);
 		goto close;
 	}
 	if (!strcmp(client, provider)) {
-		fprintf(stderr, "p2preach: %s: '%s' and '%s' are the same device\n",
+		log_err("%s: '%s' and '%s' are the same device",
 			c->name, c->client, c->provider);
 		ret = -EINVAL;
 		goto close;

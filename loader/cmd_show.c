@@ -371,7 +371,7 @@ int cmd_check(const struct cli *c)
 	}
 	/* With --json the error is in the document, as bpftool does. */
 	if (ret && !c->json)
-		fprintf(stderr, "p2preach: %s\n", err);
+		log_err("%s", err);
 	if (ret || c->json)
 		return ret;
 	printf("%s: ok: %u devices, %u rules, default %s\n", c->file, p.nr_devices,

@@ -9,6 +9,7 @@
 #include <bpf/libbpf.h>
 
 #include "names.h"
+#include "log.h"
 #include "policy_maps.h"
 
 /* Map names as the kernel stores them (BPF_OBJ_NAME_LEN - 1 chars). */
@@ -77,9 +78,9 @@ static int find_program(__u32 *prog_id)
 	int err = find_program_named("p2preach_decide", prog_id);
 
 	if (err == -ENOENT)
-		fprintf(stderr, "p2preach: no p2preach policy is loaded\n");
+		log_err("no p2preach policy is loaded");
 	else if (err == -EEXIST)
-		fprintf(stderr, "p2preach: several p2preach policies are loaded; pin one under %s\n",
+		log_err("several p2preach policies are loaded; pin one under %s",
 			P2PREACH_PIN_DIR);
 	return err;
 }
@@ -166,7 +167,7 @@ static int open_from_program(struct policy_maps *m)
 	}
 	for (i = 0; i < N_MAPS; i++) {
 		if (*slot(m, i) < 0 && !map_table[i].optional) {
-			fprintf(stderr, "p2preach: the loaded policy has no map %s\n",
+			log_err("the loaded policy has no map %s",
 				map_table[i].name);
 			return -ENOENT;
 		}
@@ -185,12 +186,12 @@ int policy_maps_open(struct policy_maps *m, const char *pin_dir)
 		return 0;
 	policy_maps_close(m);
 	if (err == -EACCES || err == -EPERM) {
-		fprintf(stderr, "p2preach: cannot open the policy under %s: %s (needs root)\n",
+		log_err("cannot open the policy under %s: %s (needs root)",
 			pin_dir, strerror(-err));
 		return err;
 	}
 	if (err != -ENOENT) {
-		fprintf(stderr, "p2preach: cannot open maps in %s: %s\n",
+		log_err("cannot open maps in %s: %s",
 			pin_dir, strerror(-err));
 		return err;
 	}
@@ -258,7 +259,7 @@ int policy_device_index(const struct policy_maps *m, const char *name,
 	__u32 i;
 
 	if (!*name || strlen(name) >= sizeof(key.name)) {
-		fprintf(stderr, "p2preach: bad device name '%s'\n", name);
+		log_err("bad device name '%s'", name);
 		return -EINVAL;
 	}
 	name_key(&key, name);
@@ -276,7 +277,7 @@ int policy_device_index(const struct policy_maps *m, const char *name,
 		*index = i;
 		return 0;
 	}
-	fprintf(stderr, "p2preach: no room for device %s (at most %d devices)\n",
+	log_err("no room for device %s (at most %d devices)",
 		name, P2PREACH_MAX_DEVICES);
 	return -ENOSPC;
 }
