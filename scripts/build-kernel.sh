@@ -10,8 +10,16 @@ ROOT=$PWD
 TARBALL=${P2PREACH_KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 CACHE=${P2PREACH_CACHE:-/var/tmp/p2preach-cache}
 FRAGMENT=tests/vm/kernel.config
+LINK=build/kernel
+# "kasan" adds tests/vm/kasan.config and links build/kernel-kasan.
+VARIANT=${1:-}
+case $VARIANT in
+"") ;;
+kasan) LINK=build/kernel-kasan ;;
+*) echo "usage: $0 [kasan]" >&2; exit 2 ;;
+esac
 SERIES=kernel-patch/series
-LOG=build/logs/kernel.log
+LOG=build/logs/kernel${1:+-$1}.log
 JOBS=${JOBS:-$(nproc)}
 KEEP=${P2PREACH_KEEP_KERNELS:-4}	# cached kernels kept besides the current one
 
@@ -23,6 +31,12 @@ patches() {
 	[[ -f $SERIES ]] || return 0
 	sed -e 's/#.*//' -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' "$SERIES" |
 		grep -v '^$' || true
+}
+
+# The config fragment: the test kernel's, plus the variant's.
+fragment() {
+	cat "$FRAGMENT"
+	[[ -z $VARIANT ]] || cat "tests/vm/$VARIANT.config"
 }
 
 [[ -f $TARBALL ]] || die "$TARBALL missing (make deps)"
@@ -43,15 +57,15 @@ inputs() {
 		cat "kernel-patch/$p"
 	done
 	echo "== config"
-	cat "$FRAGMENT"
+	fragment
 	echo "== script"
 	cat "$0"
 }
-HASH=$(inputs | sha256sum | cut -c1-16)
+HASH=$(inputs | sha256sum | cut -c1-16)${VARIANT:+-$VARIANT}
 OUT=$CACHE/kernel-$HASH
 
 mkdir -p "$CACHE" build/logs
-link() { ln -sfn "$OUT" build/kernel; }
+link() { ln -sfn "$OUT" "$LINK"; }
 
 # One build per hash at a time; a second caller waits and then finds it done.
 exec 9>"$OUT.lock"
@@ -106,7 +120,8 @@ export KBUILD_BUILD_USER=p2preach KBUILD_BUILD_HOST=p2preach
 kmake() { nice -n 10 make "${MAKEARGS[@]}" "$@" >>"$LOG" 2>&1; }
 
 say "configuring from $FRAGMENT"
-kmake allnoconfig KCONFIG_ALLCONFIG="$ROOT/$FRAGMENT" || fail "allnoconfig"
+fragment >"$TMP/fragment.config"
+kmake allnoconfig KCONFIG_ALLCONFIG="$TMP/fragment.config" || fail "allnoconfig"
 kmake olddefconfig || fail "olddefconfig"
 
 # Kconfig silently drops symbols whose dependencies are not met: insist
@@ -129,7 +144,7 @@ while IFS= read -r line; do
 		echo "build-kernel: $sym: fragment wants '$want', got '${got:-absent}'" >&2
 		bad=1
 	fi
-done <"$FRAGMENT"
+done <"$TMP/fragment.config"
 [[ $bad -eq 0 ]] || die "$FRAGMENT does not apply cleanly (missing dependencies?)"
 
 say "building bzImage and modules (log: $LOG)"

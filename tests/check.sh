@@ -45,7 +45,9 @@ for t in tests/vm/t-*.sh; do
 		tally "$name" "$log" $status
 		continue
 	fi
-	tests/vm/run --log "$log" -- "$t" | grep -E '^(not )?ok |^# |^vm:'
+	# A test script may ask for VM options on a "# vm-args:" line.
+	read -ra args < <(sed -n 's/^# vm-args: *//p' "$t")
+	tests/vm/run "${args[@]}" --log "$log" -- "$t" | grep -E '^(not )?ok |^# |^vm:'
 	tally "$name" "$log" "${PIPESTATUS[0]}"
 done
 

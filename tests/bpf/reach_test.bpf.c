@@ -15,6 +15,18 @@
 char LICENSE[] SEC("license") = "GPL";
 
 extern int bpf_pagemap_reach_changed(void) __ksym;
+extern int bpf_pagemap_reach_pci_distance(const char *client, __u32 client__sz,
+					  const char *provider,
+					  __u32 provider__sz) __ksym;
+
+#define NAME_LEN 64
+
+/* In and out of the pci_distance program (its context). */
+struct pci_query {
+	char client[NAME_LEN];
+	char provider[NAME_LEN];
+	int distance;
+};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -87,6 +99,18 @@ SEC("syscall")
 int changed(void *ctx)
 {
 	return bpf_pagemap_reach_changed();
+}
+
+SEC("syscall")
+int pci_distance(struct pci_query *q)
+{
+	char client[NAME_LEN], provider[NAME_LEN];
+
+	__builtin_memcpy(client, q->client, NAME_LEN);
+	__builtin_memcpy(provider, q->provider, NAME_LEN);
+	q->distance = bpf_pagemap_reach_pci_distance(client, NAME_LEN,
+						     provider, NAME_LEN);
+	return 0;
 }
 
 SEC(".struct_ops.link")

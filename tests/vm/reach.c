@@ -305,6 +305,139 @@ static bool t_tracepoint(void)
 	return detach();
 }
 
+/* Count calls of test_hmm's migrate_to_ram() with the function tracer. */
+#define TRACING "/sys/kernel/tracing"
+
+static bool m2r_probe(bool on)
+{
+	if (!on) {
+		write_file(TRACING "/current_tracer", "nop");
+		return write_file(TRACING "/set_ftrace_filter", "");
+	}
+	return write_file(TRACING "/set_ftrace_filter", "dmirror_devmem_fault") &&
+	       write_file(TRACING "/current_tracer", "function") &&
+	       write_file(TRACING "/trace", "");
+}
+
+static long m2r_calls(void)
+{
+	FILE *f = fopen(TRACING "/trace", "r");
+	char line[512];
+	long n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += line[0] != '#' && strstr(line, "dmirror_devmem_fault") != NULL;
+	fclose(f);
+	return n;
+}
+
+static bool migrate_peer(int dev, char *p, __u64 *cpages)
+{
+	struct hmm_dmirror_cmd cmd;
+	char *copy = malloc(NPAGES * dm_page_size);
+	int ret;
+
+	if (!copy)
+		return tap_fail("out of memory");
+	ret = dm_cmd(dev, HMM_DMIRROR_MIGRATE_PEER_TO_DEV, p, copy, NPAGES, &cmd);
+	free(copy);
+	*cpages = cmd.cpages;
+	/* test_hmm reads back what it migrated: -ENOENT when a page stayed. */
+	return (ret == 0 || ret == -ENOENT) ? true :
+	       tap_fail("peer migration: %s", strerror(-ret));
+}
+
+static bool t_peer_migration(void)
+{
+	__u64 cpages;
+	char *p;
+
+	REQUIRE(attach(skel->maps.reach_test));
+	REQUIRE(set(1, 0, RW));
+	p = dm_on_device(0, NPAGES, 800);
+	REQUIRE(p);
+	REQUIRE(m2r_probe(true));
+	REQUIRE(migrate_peer(1, p, &cpages));
+	CHECK(cpages == NPAGES, "%llu of %d pages migrated", (unsigned long long)cpages, NPAGES);
+	REQUIRE(dm_snapshot_is(1, p, NPAGES, HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL |
+			       HMM_DMIRROR_PROT_WRITE));
+	CHECK(m2r_calls() == 0, "the pages went through system memory (%ld migrate_to_ram)",
+	      m2r_calls());
+	REQUIRE(dm_read_is(1, p, NPAGES, 800, NULL));
+	CHECK(dm_same(p, NPAGES, 800), "the process sees wrong data");
+	dm_unmap(p, NPAGES);
+
+	/* Denied: the peer's pages stay; the usual way goes through RAM. */
+	REQUIRE(set(1, 0, DENY));
+	p = dm_on_device(0, NPAGES, 900);
+	REQUIRE(p);
+	REQUIRE(write_file(TRACING "/trace", ""));
+	REQUIRE(migrate_peer(1, p, &cpages));
+	CHECK(cpages == 0, "%llu pages migrated although denied", (unsigned long long)cpages);
+	REQUIRE(dm_snapshot_is(0, p, NPAGES, HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL |
+			       HMM_DMIRROR_PROT_WRITE));
+	CHECK(dm_same(p, NPAGES, 900), "the process sees wrong data");
+	CHECK(m2r_calls() >= NPAGES, "denied, yet no migrate_to_ram (%ld)", m2r_calls());
+	REQUIRE(migrate_peer(1, p, &cpages));
+	CHECK(cpages == NPAGES, "from RAM: %llu of %d pages migrated",
+	      (unsigned long long)cpages, NPAGES);
+	REQUIRE(dm_read_is(1, p, NPAGES, 900, NULL));
+	dm_unmap(p, NPAGES);
+	m2r_probe(false);
+	return detach();
+}
+
+static int pci_distance(const char *client, const char *provider)
+{
+	struct { char client[64]; char provider[64]; int distance; } q = { 0 };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &q, .ctx_size_in = sizeof(q));
+
+	snprintf(q.client, sizeof(q.client), "%s", client);
+	snprintf(q.provider, sizeof(q.provider), "%s", provider);
+	if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.pci_distance), &opts))
+		return -1000;
+	return q.distance;
+}
+
+/* The two endpoints QEMU puts behind one PCIe switch (tests/vm/run --pci-switch). */
+static bool switch_endpoints(char *a, char *b, size_t len)
+{
+	FILE *f = popen("for d in /sys/bus/pci/devices/*; do "
+			"[ \"$(cat $d/vendor):$(cat $d/device)\" = 0x1b36:0x0005 ] && basename $d; "
+			"done", "r");
+	int n = 0;
+
+	if (!f)
+		return false;
+	n += fgets(a, len, f) != NULL;
+	n += fgets(b, len, f) != NULL;
+	pclose(f);
+	a[strcspn(a, "\n")] = 0;
+	b[strcspn(b, "\n")] = 0;
+	return n == 2;
+}
+
+static bool t_pci_distance(void)
+{
+	char a[64], b[64];
+	int d;
+
+	d = pci_distance("hmm_dmirror1", "hmm_dmirror0");
+	CHECK(d == -ENODEV, "test_hmm devices: %d, want -ENODEV (not PCI)", d);
+	d = pci_distance("0000:00:00.0", "no-such-device");
+	CHECK(d == -ENODEV, "unknown device: %d, want -ENODEV", d);
+	CHECK(switch_endpoints(a, b, sizeof(a)), "no two test devices behind the PCIe switch");
+	d = pci_distance(a, b);
+	CHECK(d == 4, "%s and %s behind one switch: %d, want 4", a, b, d);
+	d = pci_distance(b, a);
+	CHECK(d == 4, "%s and %s, reversed: %d, want 4", b, a, d);
+	d = pci_distance(a, "0000:00:00.0");
+	CHECK(d == -EOPNOTSUPP, "%s and the host bridge: %d, want -EOPNOTSUPP", a, d);
+	return true;
+}
+
 /* Each test starts with no policy attached, whatever the last one left. */
 static void run(const char *name, bool (*fn)(void))
 {
@@ -332,6 +465,10 @@ int main(void)
 	run("an invalid verdict is a deny, and warned about", t_bad_verdict);
 	run("sysfs state: attached, policy name, generation and counters", t_sysfs_state);
 	run("tracepoint: each decision with devices, access, origin and verdict", t_tracepoint);
+	run("migration: an allowed peer page moves device to device, a denied one through RAM",
+	    t_peer_migration);
+	run("PCI topology kfunc: not-PCI, unknown, behind one switch, through the host bridge",
+	    t_pci_distance);
 	run("test_hmm unloads and reloads with a policy attached", t_unload_attached);
 	reach_test_bpf__destroy(skel);
 	return tap_failures() ? 1 : 0;

@@ -1,0 +1,51 @@
+#!/bin/bash
+# Series hygiene: apply kernel-patch/ with `git am` to a pristine
+# linux-source-6.12 tree, and build the test kernel after every patch, so
+# that each patch builds on its own. Also runs checkpatch --strict on each.
+# Takes long (a kernel build per patch, incremental with ccache).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+TARBALL=${P2PREACH_KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+CACHE=${P2PREACH_CACHE:-/var/tmp/p2preach-cache}
+WORK=$CACHE/series-check
+LOG=$ROOT/build/logs/series-check.log
+JOBS=${JOBS:-$(nproc)}
+
+mkdir -p build/logs
+: >"$LOG"
+rm -rf "$WORK"
+mkdir -p "$WORK"
+trap 'rm -rf "$WORK"' EXIT
+echo "  SERIES  unpacking a pristine tree"
+tar -xJf "$TARBALL" -C "$WORK"
+SRC=$WORK/linux-source-6.12
+G=(git -C "$SRC" -c user.name=series-check -c user.email=series-check@localhost)
+"${G[@]}" init -q
+"${G[@]}" add -f -A
+"${G[@]}" commit -q -m base
+
+export CCACHE_DIR=$CACHE/ccache CCACHE_BASEDIR=$WORK CCACHE_NOHASHDIR=1
+export CCACHE_IGNOREOPTIONS='-fmacro-prefix-map=*'
+export KBUILD_BUILD_TIMESTAMP="@$(stat -c %Y "$TARBALL")"
+MAKEARGS=(-C "$SRC" O="$WORK/obj" -j"$JOBS" CC="ccache gcc")
+
+n=0 bad=0
+while read -r p; do
+	n=$((n + 1))
+	echo "  SERIES  [$n] $p"
+	"${G[@]}" am -q "$ROOT/kernel-patch/$p" >>"$LOG" 2>&1 ||
+		{ echo "check-series: $p does not apply (log: $LOG)" >&2; exit 1; }
+	if ! PATH=/usr/bin:$PATH "$SRC/scripts/checkpatch.pl" --strict -q \
+		"$ROOT/kernel-patch/$p" >>"$LOG" 2>&1; then
+		echo "check-series: checkpatch complains about $p (log: $LOG)" >&2
+		bad=1
+	fi
+	make "${MAKEARGS[@]}" allnoconfig KCONFIG_ALLCONFIG="$ROOT/tests/vm/kernel.config" >>"$LOG" 2>&1
+	if ! make "${MAKEARGS[@]}" bzImage modules >>"$LOG" 2>&1; then
+		echo "check-series: the tree does not build after $p (log: $LOG)" >&2
+		exit 1
+	fi
+done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' kernel-patch/series)
+[[ $bad -eq 0 ]] || exit 1
+echo "  SERIES  all $n patches apply with git am and build one by one"

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Must be rejected: a policy writes to the struct device it is given. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+SEC("struct_ops")
+int BPF_PROG(decide, struct device *client, struct device *provider,
+	     struct dev_pagemap *pgmap, enum pagemap_reach_access access,
+	     enum pagemap_reach_origin origin)
+{
+	client->id = 42;
+	return PAGEMAP_REACH_DENY;
+}
+
+SEC(".struct_ops.link")
+struct pagemap_reach_ops bad_write = {
+	.decide = (void *)decide,
+	.name = "bad_write",
+};
