@@ -22,9 +22,10 @@
 #include <bpf/bpf.h>
 #include <linux/types.h>
 
-#include "lib/test_hmm_uapi.h"
+#include "dmirror.h"
 #include "p2preach.h"
 #include "policy_maps.h"
+#include "tap.h"
 
 #define NPAGES	4
 #define DEV0	"hmm_dmirror0"
@@ -32,148 +33,7 @@
 #define PIN	"/sys/fs/bpf/p2preach-test"
 #define DEVICE_BITS	0xf0	/* HMM_DMIRROR_PROT_* device location bits */
 
-static int fd[2];
-static long page_size;
-static int failures, test_no;
-static char why[512];
 static struct policy_maps maps = { .devices = -1, .policy = -1, .stats = -1, .state = -1 };
-
-/* Record the first reason a test failed. */
-static bool fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!why[0]) {
-		va_start(ap, fmt);
-		vsnprintf(why, sizeof(why), fmt, ap);
-		va_end(ap);
-	}
-	return false;
-}
-
-#define CHECK(cond, ...) do { if (!(cond)) return fail(__VA_ARGS__); } while (0)
-
-static int dmirror(int dev, unsigned long req, void *addr, void *buf,
-		   unsigned long npages, struct hmm_dmirror_cmd *out)
-{
-	struct hmm_dmirror_cmd cmd = {
-		.addr = (__u64)(unsigned long)addr,
-		.ptr = (__u64)(unsigned long)buf,
-		.npages = npages,
-	};
-	int ret;
-
-	do
-		ret = ioctl(fd[dev], req, &cmd);
-	while (ret && errno == EINTR);
-	if (out)
-		*out = cmd;
-	return ret ? -errno : 0;
-}
-
-static char *map_pages(unsigned long npages)
-{
-	char *p = mmap(NULL, npages * page_size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-static void fill(char *p, unsigned long npages, int seed)
-{
-	for (size_t i = 0; i < npages * page_size / sizeof(int); i++)
-		((int *)p)[i] = seed + (int)i;
-}
-
-static bool same(const char *p, unsigned long npages, int seed)
-{
-	for (size_t i = 0; i < npages * page_size / sizeof(int); i++)
-		if (((const int *)p)[i] != seed + (int)i)
-			return false;
-	return true;
-}
-
-/* Snapshot through device dev; every page must read as want. */
-static bool snapshot_is(int dev, char *p, unsigned long npages,
-			unsigned char want, const char *what)
-{
-	unsigned char m[64];
-	int ret = dmirror(dev, HMM_DMIRROR_SNAPSHOT, p, m, npages, NULL);
-
-	CHECK(!ret, "%s: snapshot via dmirror%d: %s", what, dev, strerror(-ret));
-	for (unsigned long i = 0; i < npages; i++)
-		CHECK(m[i] == want, "%s: dmirror%d sees page %lu as 0x%02x, want 0x%02x",
-		      what, dev, i, m[i], want);
-	return true;
-}
-
-/* Every page in system memory, as seen from dev (any protection). */
-static bool in_ram(int dev, char *p, unsigned long npages, const char *what)
-{
-	unsigned char m[64];
-	int ret = dmirror(dev, HMM_DMIRROR_SNAPSHOT, p, m, npages, NULL);
-
-	CHECK(!ret, "%s: snapshot: %s", what, strerror(-ret));
-	for (unsigned long i = 0; i < npages; i++)
-		CHECK(!(m[i] & DEVICE_BITS) && m[i] != HMM_DMIRROR_PROT_ERROR,
-		      "%s: page %lu is 0x%02x via dmirror%d, want system memory",
-		      what, i, m[i], dev);
-	return true;
-}
-
-/* npages of seeded data, migrated into device dev's private memory. */
-static char *on_device(int dev, unsigned long npages, int seed)
-{
-	struct hmm_dmirror_cmd cmd;
-	char *p = map_pages(npages);
-	char *copy = malloc(npages * page_size);	/* test_hmm returns the data */
-	int ret;
-
-	if (!p || !copy) {
-		fail("out of memory");
-		free(copy);
-		return NULL;
-	}
-	fill(p, npages, seed);
-	ret = dmirror(dev, HMM_DMIRROR_MIGRATE_TO_DEV, p, copy, npages, &cmd);
-	free(copy);
-	if (ret || cmd.cpages != npages) {
-		fail("migrate to dmirror%d: %s (%llu of %lu pages)", dev, strerror(-ret),
-		     (unsigned long long)cmd.cpages, npages);
-		munmap(p, npages * page_size);
-		return NULL;
-	}
-	return p;
-}
-
-static bool read_via(int dev, char *p, unsigned long npages, int seed)
-{
-	char *buf = malloc(npages * page_size);
-	int ret;
-	bool ok;
-
-	if (!buf)
-		return fail("out of memory");
-	ret = dmirror(dev, HMM_DMIRROR_READ, p, buf, npages, NULL);
-	ok = !ret && same(buf, npages, seed);
-	free(buf);
-	if (ret)
-		return fail("read via dmirror%d: %s", dev, strerror(-ret));
-	return ok ? true : fail("read via dmirror%d returned wrong data", dev);
-}
-
-static bool write_via(int dev, char *p, unsigned long npages, int seed)
-{
-	char *buf = malloc(npages * page_size);
-	int ret;
-
-	if (!buf)
-		return fail("out of memory");
-	fill(buf, npages, seed);
-	ret = dmirror(dev, HMM_DMIRROR_WRITE, p, buf, npages, NULL);
-	free(buf);
-	return ret ? fail("write via dmirror%d: %s", dev, strerror(-ret)) : true;
-}
 
 /* --- the policy ---------------------------------------------------------- */
 
@@ -200,9 +60,9 @@ static bool policy_attach(void)
 {
 	if (run("%s/build/tools/bpftool struct_ops register %s/build/bpf/p2preach.bpf.o %s >/dev/null",
 		root(), root(), PIN))
-		return fail("bpftool struct_ops register failed");
+		return tap_fail("bpftool struct_ops register failed");
 	if (policy_maps_open(&maps, PIN))
-		return fail("cannot find the policy's maps");
+		return tap_fail("cannot find the policy's maps");
 	return true;
 }
 
@@ -213,10 +73,10 @@ static bool policy_detach(void)
 
 	policy_maps_close(&maps);
 	if (link < 0)
-		return fail("no link pinned at %s", PIN "/p2preach");
+		return tap_fail("no link pinned at %s", PIN "/p2preach");
 	if (bpf_link_detach(link)) {
 		close(link);
-		return fail("link detach: %s", strerror(errno));
+		return tap_fail("link detach: %s", strerror(errno));
 	}
 	close(link);
 	unlink(PIN "/p2preach");
@@ -231,7 +91,7 @@ static bool set_pair(const char *client, const char *provider, __u32 verdict)
 	if (policy_device_index(&maps, client, true, &c) ||
 	    policy_device_index(&maps, provider, true, &p) ||
 	    policy_set_verdict(&maps, c, p, verdict))
-		return fail("cannot set %s -> %s", client, provider);
+		return tap_fail("cannot set %s -> %s", client, provider);
 	return true;
 }
 
@@ -241,7 +101,7 @@ static bool set_pair_bpftool(const char *client, const char *provider, __u32 ver
 
 	if (policy_device_index(&maps, client, true, &c) ||
 	    policy_device_index(&maps, provider, true, &p))
-		return fail("unknown devices");
+		return tap_fail("unknown devices");
 	cell = p2preach_cell(c, p);
 	/* The matrix is the map in slot 0 of p2p_policy: edit it by id. */
 	if (run("bt=%s/build/tools/bpftool; "
@@ -250,7 +110,7 @@ static bool set_pair_bpftool(const char *client, const char *provider, __u32 ver
 		"$bt map update id $id key %u %u %u %u value %u 0 0 0",
 		root(), cell & 0xff, (cell >> 8) & 0xff, (cell >> 16) & 0xff,
 		cell >> 24, verdict))
-		return fail("bpftool map update failed");
+		return tap_fail("bpftool map update failed");
 	return true;
 }
 
@@ -258,14 +118,14 @@ static bool set_pair_bpftool(const char *client, const char *provider, __u32 ver
 
 static bool t_no_policy_migrates_to_ram(void)
 {
-	char *p = on_device(0, NPAGES, 100);
+	char *p = dm_on_device(0, NPAGES, 100);
 
 	CHECK(p, "setup");
-	CHECK(snapshot_is(0, p, NPAGES, HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL |
-			  HMM_DMIRROR_PROT_WRITE, "after migration"), "");
-	CHECK(read_via(1, p, NPAGES, 100), "");
-	CHECK(in_ram(0, p, NPAGES, "after the read through dmirror1"), "");
-	CHECK(same(p, NPAGES, 100), "process sees wrong data");
+	REQUIRE(dm_snapshot_is(0, p, NPAGES, HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL |
+			  HMM_DMIRROR_PROT_WRITE));
+	REQUIRE(dm_read_is(1, p, NPAGES, 100, NULL));
+	REQUIRE(dm_in_ram(0, p, NPAGES));
+	CHECK(dm_same(p, NPAGES, 100), "process sees wrong data");
 	return true;
 }
 
@@ -273,28 +133,28 @@ static bool t_rw_read_stays_remote(void)
 {
 	char *p;
 
-	CHECK(set_pair(DEV1, DEV0, P2PREACH_ALLOW_RW), "");
-	p = on_device(0, NPAGES, 200);
+	REQUIRE(set_pair(DEV1, DEV0, P2PREACH_ALLOW_RW));
+	p = dm_on_device(0, NPAGES, 200);
 	CHECK(p, "setup");
-	CHECK(read_via(1, p, NPAGES, 200), "");
-	CHECK(snapshot_is(0, p, NPAGES, HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL |
-			  HMM_DMIRROR_PROT_WRITE, "page left dmirror0"), "");
-	CHECK(snapshot_is(1, p, NPAGES, HMM_DMIRROR_PROT_DEV_PRIVATE_REMOTE |
-			  HMM_DMIRROR_PROT_WRITE, "dmirror1's view"), "");
+	REQUIRE(dm_read_is(1, p, NPAGES, 200, NULL));
+	REQUIRE(dm_snapshot_is(0, p, NPAGES, HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL |
+			  HMM_DMIRROR_PROT_WRITE));
+	REQUIRE(dm_snapshot_is(1, p, NPAGES, HMM_DMIRROR_PROT_DEV_PRIVATE_REMOTE |
+			  HMM_DMIRROR_PROT_WRITE));
 	return true;
 }
 
 static bool t_rw_write_lands_in_peer(void)
 {
-	char *p = on_device(0, NPAGES, 300);
+	char *p = dm_on_device(0, NPAGES, 300);
 
 	CHECK(p, "setup");
-	CHECK(write_via(1, p, NPAGES, 333), "");
-	CHECK(snapshot_is(0, p, NPAGES, HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL |
-			  HMM_DMIRROR_PROT_WRITE, "page left dmirror0 on write"), "");
+	REQUIRE(dm_write(1, p, NPAGES, 333));
+	REQUIRE(dm_snapshot_is(0, p, NPAGES, HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL |
+			  HMM_DMIRROR_PROT_WRITE));
 	/* The CPU access brings it home, with what dmirror1 wrote. */
-	CHECK(same(p, NPAGES, 333), "process does not see dmirror1's write");
-	CHECK(in_ram(0, p, NPAGES, "after the CPU read"), "");
+	CHECK(dm_same(p, NPAGES, 333), "process does not see dmirror1's write");
+	REQUIRE(dm_in_ram(0, p, NPAGES));
 	return true;
 }
 
@@ -302,18 +162,18 @@ static bool t_read_only(void)
 {
 	char *p;
 
-	CHECK(set_pair(DEV1, DEV0, P2PREACH_ALLOW_READ), "");
-	p = on_device(0, NPAGES, 400);
+	REQUIRE(set_pair(DEV1, DEV0, P2PREACH_ALLOW_READ));
+	p = dm_on_device(0, NPAGES, 400);
 	CHECK(p, "setup");
-	CHECK(read_via(1, p, NPAGES, 400), "");
-	CHECK(snapshot_is(1, p, NPAGES, HMM_DMIRROR_PROT_DEV_PRIVATE_REMOTE |
-			  HMM_DMIRROR_PROT_READ, "read-only view"), "");
-	CHECK(snapshot_is(0, p, NPAGES, HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL |
-			  HMM_DMIRROR_PROT_WRITE, "page left dmirror0 on read"), "");
+	REQUIRE(dm_read_is(1, p, NPAGES, 400, NULL));
+	REQUIRE(dm_snapshot_is(1, p, NPAGES, HMM_DMIRROR_PROT_DEV_PRIVATE_REMOTE |
+			  HMM_DMIRROR_PROT_READ));
+	REQUIRE(dm_snapshot_is(0, p, NPAGES, HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL |
+			  HMM_DMIRROR_PROT_WRITE));
 	/* A write needs more than was granted: the old way, through RAM. */
-	CHECK(write_via(1, p, NPAGES, 444), "");
-	CHECK(in_ram(0, p, NPAGES, "after the write through dmirror1"), "");
-	CHECK(same(p, NPAGES, 444), "process does not see dmirror1's write");
+	REQUIRE(dm_write(1, p, NPAGES, 444));
+	REQUIRE(dm_in_ram(0, p, NPAGES));
+	CHECK(dm_same(p, NPAGES, 444), "process does not see dmirror1's write");
 	return true;
 }
 
@@ -321,13 +181,13 @@ static bool t_reverse_denied(void)
 {
 	char *p;
 
-	CHECK(set_pair(DEV1, DEV0, P2PREACH_ALLOW_RW), "");
-	CHECK(set_pair(DEV0, DEV1, P2PREACH_DENY), "");
-	p = on_device(1, NPAGES, 500);
+	REQUIRE(set_pair(DEV1, DEV0, P2PREACH_ALLOW_RW));
+	REQUIRE(set_pair(DEV0, DEV1, P2PREACH_DENY));
+	p = dm_on_device(1, NPAGES, 500);
 	CHECK(p, "setup");
-	CHECK(snapshot_is(0, p, NPAGES, HMM_DMIRROR_PROT_NONE, "dmirror0's view"), "");
-	CHECK(read_via(0, p, NPAGES, 500), "");
-	CHECK(in_ram(1, p, NPAGES, "after the read through dmirror0"), "");
+	REQUIRE(dm_snapshot_is(0, p, NPAGES, HMM_DMIRROR_PROT_NONE));
+	REQUIRE(dm_read_is(0, p, NPAGES, 500, NULL));
+	REQUIRE(dm_in_ram(1, p, NPAGES));
 	return true;
 }
 
@@ -347,29 +207,29 @@ static bool t_hmm2_snapshot(void)
 	char *p;
 	int *ip, val;
 
-	CHECK(set_pair(DEV0, DEV1, P2PREACH_ALLOW_RW), "");
-	p = mmap(NULL, 7 * page_size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	REQUIRE(set_pair(DEV0, DEV1, P2PREACH_ALLOW_RW));
+	p = mmap(NULL, 7 * dm_page_size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	CHECK(p != MAP_FAILED, "mmap");
-	CHECK(!munmap(p + page_size, page_size), "munmap");
-	CHECK(!mprotect(p + 2 * page_size, page_size, PROT_READ), "mprotect");
-	val = *(int *)(p + 2 * page_size) + 3;
-	CHECK(!mprotect(p + 3 * page_size, page_size, PROT_READ | PROT_WRITE), "mprotect");
-	*(int *)(p + 3 * page_size) = val;
-	CHECK(!mprotect(p + 3 * page_size, page_size, PROT_READ), "mprotect");
-	CHECK(!mprotect(p + 4 * page_size, 3 * page_size, PROT_READ | PROT_WRITE), "mprotect");
-	ip = (int *)(p + 4 * page_size);
+	CHECK(!munmap(p + dm_page_size, dm_page_size), "munmap");
+	CHECK(!mprotect(p + 2 * dm_page_size, dm_page_size, PROT_READ), "mprotect");
+	val = *(int *)(p + 2 * dm_page_size) + 3;
+	CHECK(!mprotect(p + 3 * dm_page_size, dm_page_size, PROT_READ | PROT_WRITE), "mprotect");
+	*(int *)(p + 3 * dm_page_size) = val;
+	CHECK(!mprotect(p + 3 * dm_page_size, dm_page_size, PROT_READ), "mprotect");
+	CHECK(!mprotect(p + 4 * dm_page_size, 3 * dm_page_size, PROT_READ | PROT_WRITE), "mprotect");
+	ip = (int *)(p + 4 * dm_page_size);
 	*ip = val;
-	CHECK(!dmirror(0, HMM_DMIRROR_MIGRATE_TO_DEV, p + 5 * page_size, page, 1, &cmd) &&
+	CHECK(!dm_cmd(0, HMM_DMIRROR_MIGRATE_TO_DEV, p + 5 * dm_page_size, page, 1, &cmd) &&
 	      cmd.cpages == 1, "migrate page 5");
-	CHECK(!dmirror(1, HMM_DMIRROR_MIGRATE_TO_DEV, p + 6 * page_size, page, 1, &cmd) &&
+	CHECK(!dm_cmd(1, HMM_DMIRROR_MIGRATE_TO_DEV, p + 6 * dm_page_size, page, 1, &cmd) &&
 	      cmd.cpages == 1, "migrate page 6");
-	CHECK(!dmirror(0, HMM_DMIRROR_SNAPSHOT, p, m, 7, &cmd) && cmd.cpages == 7,
+	CHECK(!dm_cmd(0, HMM_DMIRROR_SNAPSHOT, p, m, 7, &cmd) && cmd.cpages == 7,
 	      "snapshot");
 	for (int i = 0; i < 7; i++)
 		CHECK(m[i] == want[i], "page %d reads 0x%02x, want 0x%02x", i, m[i], want[i]);
 	/* Denied again: page 6 reads as upstream expects. */
-	CHECK(set_pair(DEV0, DEV1, P2PREACH_DENY), "");
-	CHECK(!dmirror(0, HMM_DMIRROR_SNAPSHOT, p, m, 7, &cmd), "snapshot");
+	REQUIRE(set_pair(DEV0, DEV1, P2PREACH_DENY));
+	CHECK(!dm_cmd(0, HMM_DMIRROR_SNAPSHOT, p, m, 7, &cmd), "snapshot");
 	CHECK(m[6] == HMM_DMIRROR_PROT_NONE, "denied: page 6 reads 0x%02x", m[6]);
 	return true;
 }
@@ -378,18 +238,18 @@ static bool t_edit_with(bool (*set)(const char *, const char *, __u32))
 {
 	char *p;
 
-	CHECK(set(DEV1, DEV0, P2PREACH_ALLOW_RW), "");
-	p = on_device(0, NPAGES, 600);
+	REQUIRE(set(DEV1, DEV0, P2PREACH_ALLOW_RW));
+	p = dm_on_device(0, NPAGES, 600);
 	CHECK(p, "setup");
-	CHECK(snapshot_is(1, p, NPAGES, HMM_DMIRROR_PROT_DEV_PRIVATE_REMOTE |
-			  HMM_DMIRROR_PROT_WRITE, "allowed rw"), "");
-	CHECK(set(DEV1, DEV0, P2PREACH_DENY), "");
-	CHECK(snapshot_is(1, p, NPAGES, HMM_DMIRROR_PROT_NONE, "denied"), "");
-	CHECK(set(DEV1, DEV0, P2PREACH_ALLOW_READ), "");
-	CHECK(snapshot_is(1, p, NPAGES, HMM_DMIRROR_PROT_DEV_PRIVATE_REMOTE |
-			  HMM_DMIRROR_PROT_READ, "allowed read"), "");
-	CHECK(snapshot_is(0, p, NPAGES, HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL |
-			  HMM_DMIRROR_PROT_WRITE, "page stays on dmirror0"), "");
+	REQUIRE(dm_snapshot_is(1, p, NPAGES, HMM_DMIRROR_PROT_DEV_PRIVATE_REMOTE |
+			  HMM_DMIRROR_PROT_WRITE));
+	REQUIRE(set(DEV1, DEV0, P2PREACH_DENY));
+	REQUIRE(dm_snapshot_is(1, p, NPAGES, HMM_DMIRROR_PROT_NONE));
+	REQUIRE(set(DEV1, DEV0, P2PREACH_ALLOW_READ));
+	REQUIRE(dm_snapshot_is(1, p, NPAGES, HMM_DMIRROR_PROT_DEV_PRIVATE_REMOTE |
+			  HMM_DMIRROR_PROT_READ));
+	REQUIRE(dm_snapshot_is(0, p, NPAGES, HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL |
+			  HMM_DMIRROR_PROT_WRITE));
 	return true;
 }
 
@@ -400,32 +260,16 @@ static bool t_detach_restores(void)
 {
 	char *p;
 
-	CHECK(set_pair(DEV1, DEV0, P2PREACH_ALLOW_RW), "");
-	p = on_device(0, NPAGES, 700);
+	REQUIRE(set_pair(DEV1, DEV0, P2PREACH_ALLOW_RW));
+	p = dm_on_device(0, NPAGES, 700);
 	CHECK(p, "setup");
-	CHECK(snapshot_is(1, p, NPAGES, HMM_DMIRROR_PROT_DEV_PRIVATE_REMOTE |
-			  HMM_DMIRROR_PROT_WRITE, "attached"), "");
-	CHECK(policy_detach(), "");
-	CHECK(snapshot_is(1, p, NPAGES, HMM_DMIRROR_PROT_NONE, "detached"), "");
-	CHECK(read_via(1, p, NPAGES, 700), "");
-	CHECK(in_ram(0, p, NPAGES, "read after detach"), "");
+	REQUIRE(dm_snapshot_is(1, p, NPAGES, HMM_DMIRROR_PROT_DEV_PRIVATE_REMOTE |
+			  HMM_DMIRROR_PROT_WRITE));
+	REQUIRE(policy_detach());
+	REQUIRE(dm_snapshot_is(1, p, NPAGES, HMM_DMIRROR_PROT_NONE));
+	REQUIRE(dm_read_is(1, p, NPAGES, 700, NULL));
+	REQUIRE(dm_in_ram(0, p, NPAGES));
 	return true;
-}
-
-static void test(const char *name, bool (*fn)(void))
-{
-	bool ok;
-
-	why[0] = 0;
-	ok = fn();
-	test_no++;
-	if (ok) {
-		printf("ok %d - %s\n", test_no, name);
-	} else {
-		failures++;
-		printf("not ok %d - %s: %s\n", test_no, name, why);
-	}
-	fflush(stdout);
 }
 
 static bool attach(void) { return policy_attach(); }
@@ -435,10 +279,10 @@ static int probe(const char *client, const char *provider)
 {
 	int c = !strcmp(client, DEV1), pr = !strcmp(provider, DEV1);
 	unsigned char m[NPAGES];
-	char *p = on_device(pr, NPAGES, 800);
+	char *p = dm_on_device(pr, NPAGES, 800);
 
-	if (!p || dmirror(c, HMM_DMIRROR_SNAPSHOT, p, m, NPAGES, NULL)) {
-		fprintf(stderr, "peer_access: probe failed: %s\n", why);
+	if (!p || dm_cmd(c, HMM_DMIRROR_SNAPSHOT, p, m, NPAGES, NULL)) {
+		fprintf(stderr, "peer_access: probe failed\n");
 		return 1;
 	}
 	if (m[0] == (HMM_DMIRROR_PROT_DEV_PRIVATE_REMOTE | HMM_DMIRROR_PROT_WRITE))
@@ -454,16 +298,9 @@ static int probe(const char *client, const char *provider)
 
 int main(int argc, char **argv)
 {
-	page_size = sysconf(_SC_PAGESIZE);
-	for (int i = 0; i < 2; i++) {
-		char path[32];
-
-		snprintf(path, sizeof(path), "/dev/hmm_dmirror%d", i);
-		fd[i] = open(path, O_RDWR | O_CLOEXEC);
-		if (fd[i] < 0) {
-			printf("not ok 1 - open %s: %s\n", path, strerror(errno));
-			return 1;
-		}
+	if (!dm_open(2)) {
+		printf("not ok 1 - open the test_hmm devices\n");
+		return 1;
 	}
 
 	if (argc == 4 && !strcmp(argv[1], "probe"))
@@ -473,25 +310,25 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	test("no policy: a read through dmirror1 migrates the page to RAM",
+	tap_test("no policy: a read through dmirror1 migrates the page to RAM",
 	     t_no_policy_migrates_to_ram);
-	test("bpftool struct_ops register accepts the policy object", attach);
+	tap_test("bpftool struct_ops register accepts the policy object", attach);
 	if (maps.policy < 0)
 		return 1;
-	test("dmirror1 -> dmirror0 rw: a read leaves the page in dmirror0, seen REMOTE|WRITE",
+	tap_test("dmirror1 -> dmirror0 rw: a read leaves the page in dmirror0, seen REMOTE|WRITE",
 	     t_rw_read_stays_remote);
-	test("dmirror1 -> dmirror0 rw: a write lands in the peer's memory",
+	tap_test("dmirror1 -> dmirror0 rw: a write lands in the peer's memory",
 	     t_rw_write_lands_in_peer);
-	test("dmirror1 -> dmirror0 read: reads REMOTE without WRITE, a write goes through RAM",
+	tap_test("dmirror1 -> dmirror0 read: reads REMOTE without WRITE, a write goes through RAM",
 	     t_read_only);
-	test("dmirror0 -> dmirror1 stays denied when only dmirror1 -> dmirror0 is allowed",
+	tap_test("dmirror0 -> dmirror1 stays denied when only dmirror1 -> dmirror0 is allowed",
 	     t_reverse_denied);
-	test("upstream hmm2 snapshot: page 6 reads DEV_PRIVATE_REMOTE|WRITE when allowed",
+	tap_test("upstream hmm2 snapshot: page 6 reads DEV_PRIVATE_REMOTE|WRITE when allowed",
 	     t_hmm2_snapshot);
-	test("a verdict changed with bpftool map update takes effect at once",
+	tap_test("a verdict changed with bpftool map update takes effect at once",
 	     t_edit_bpftool);
-	test("a verdict changed with p2preach's map code takes effect at once",
+	tap_test("a verdict changed with p2preach's map code takes effect at once",
 	     t_edit_project);
-	test("detaching the policy restores the default behaviour", t_detach_restores);
-	return failures ? 1 : 0;
+	tap_test("detaching the policy restores the default behaviour", t_detach_restores);
+	return tap_failures() ? 1 : 0;
 }

@@ -25,15 +25,13 @@
 #include <bpf/libbpf.h>
 #include <linux/types.h>
 
-#include "lib/test_hmm_uapi.h"
+#include "dmirror.h"
 #include "p2preach.h"
 #include "p2preach.skel.h"
 
 #define WORKERS	3
 #define NPAGES	8
 
-static int fd[2];
-static long page_size;
 static atomic_bool stop;
 static atomic_long rounds, partial, errors;
 static char first_error[256];
@@ -53,24 +51,6 @@ static void error(const char *fmt, ...)
 	pthread_mutex_unlock(&error_lock);
 }
 
-static int dmirror(int dev, unsigned long req, void *addr, void *buf,
-		   unsigned long npages, __u64 *cpages)
-{
-	struct hmm_dmirror_cmd cmd = {
-		.addr = (__u64)(unsigned long)addr,
-		.ptr = (__u64)(unsigned long)buf,
-		.npages = npages,
-	};
-	int ret;
-
-	do
-		ret = ioctl(fd[dev], req, &cmd);
-	while (ret && errno == EINTR);
-	if (cpages)
-		*cpages = cmd.cpages;
-	return ret ? -errno : 0;
-}
-
 static void fill(unsigned int *p, size_t words, unsigned int seed)
 {
 	for (size_t i = 0; i < words; i++)
@@ -88,11 +68,10 @@ static size_t first_bad(const unsigned int *p, size_t words, unsigned int seed)
 static void *worker(void *arg)
 {
 	unsigned int seed = (unsigned int)(unsigned long)arg * 1000003u;
-	size_t size = NPAGES * page_size, words = size / sizeof(unsigned int), bad;
+	size_t size = NPAGES * dm_page_size, words = size / sizeof(unsigned int), bad;
 	unsigned int *buf = malloc(size);
 	unsigned int *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	__u64 cpages;
 	int ret;
 
 	if (!buf || p == MAP_FAILED) {
@@ -102,7 +81,7 @@ static void *worker(void *arg)
 	while (!stop) {
 		seed++;
 		fill(p, words, seed);
-		ret = dmirror(0, HMM_DMIRROR_MIGRATE_TO_DEV, p, buf, NPAGES, &cpages);
+		ret = dm_cmd(0, HMM_DMIRROR_MIGRATE_TO_DEV, p, buf, NPAGES, NULL);
 		/*
 		 * Migration may leave a page behind (a transient reference);
 		 * test_hmm then reports -ENOENT. The checks below hold either way.
@@ -114,7 +93,7 @@ static void *worker(void *arg)
 			break;
 		}
 		/* Read through the peer: remote or via RAM, the data must match. */
-		ret = dmirror(1, HMM_DMIRROR_READ, p, buf, NPAGES, NULL);
+		ret = dm_cmd(1, HMM_DMIRROR_READ, p, buf, NPAGES, NULL);
 		if (ret) {
 			error("read via dmirror1: %s", strerror(-ret));
 			break;
@@ -126,7 +105,7 @@ static void *worker(void *arg)
 		/* Write through the peer, then check from the CPU. */
 		seed++;
 		fill(buf, words, seed);
-		ret = dmirror(1, HMM_DMIRROR_WRITE, p, buf, NPAGES, NULL);
+		ret = dm_cmd(1, HMM_DMIRROR_WRITE, p, buf, NPAGES, NULL);
 		if (ret) {
 			error("write via dmirror1: %s", strerror(-ret));
 			break;
@@ -176,16 +155,9 @@ int main(int argc, char **argv)
 	time_t end;
 	int i;
 
-	page_size = sysconf(_SC_PAGESIZE);
-	for (i = 0; i < 2; i++) {
-		char path[32];
-
-		snprintf(path, sizeof(path), "/dev/hmm_dmirror%d", i);
-		fd[i] = open(path, O_RDWR | O_CLOEXEC);
-		if (fd[i] < 0) {
-			printf("not ok 1 - stress: open %s: %s\n", path, strerror(errno));
-			return 1;
-		}
+	if (!dm_open(2)) {
+		printf("not ok 1 - stress: cannot open the test_hmm devices\n");
+		return 1;
 	}
 	rw = p2preach_bpf__open_and_load();
 	ro = p2preach_bpf__open_and_load();
