@@ -109,44 +109,49 @@ char *dm_on_device(int dev, unsigned long npages, int seed)
 	return p;
 }
 
-bool dm_snapshot_is(int dev, char *p, unsigned long npages, unsigned char want)
+/* The snapshot of npages through dev, malloc'ed; NULL (with a reason) on error. */
+static unsigned char *snapshot(int dev, char *p, unsigned long npages)
 {
 	unsigned char *m = malloc(npages);
 	int ret;
 
-	if (!m)
-		return tap_fail("out of memory");
-	ret = dm_cmd(dev, HMM_DMIRROR_SNAPSHOT, p, m, npages, NULL);
-	for (unsigned long i = 0; !ret && i < npages; i++) {
-		if (m[i] != want) {
-			tap_fail("dmirror%d sees page %lu as 0x%02x, want 0x%02x",
-				 dev, i, m[i], want);
-			free(m);
-			return false;
-		}
+	if (!m) {
+		tap_fail("out of memory");
+		return NULL;
 	}
+	ret = dm_cmd(dev, HMM_DMIRROR_SNAPSHOT, p, m, npages, NULL);
+	if (ret) {
+		tap_fail("snapshot via dmirror%d: %s", dev, strerror(-ret));
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+bool dm_snapshot_is(int dev, char *p, unsigned long npages, unsigned char want)
+{
+	unsigned char *m = snapshot(dev, p, npages);
+	bool ok = m != NULL;
+
+	for (unsigned long i = 0; ok && i < npages; i++)
+		if (m[i] != want)
+			ok = tap_fail("dmirror%d sees page %lu as 0x%02x, want 0x%02x",
+				      dev, i, m[i], want);
 	free(m);
-	return ret ? tap_fail("snapshot via dmirror%d: %s", dev, strerror(-ret)) : true;
+	return ok;
 }
 
 bool dm_in_ram(int dev, char *p, unsigned long npages)
 {
-	unsigned char *m = malloc(npages);
-	int ret;
+	unsigned char *m = snapshot(dev, p, npages);
+	bool ok = m != NULL;
 
-	if (!m)
-		return tap_fail("out of memory");
-	ret = dm_cmd(dev, HMM_DMIRROR_SNAPSHOT, p, m, npages, NULL);
-	for (unsigned long i = 0; !ret && i < npages; i++) {
-		if ((m[i] & DMIRROR_PROT_LOCATION) || m[i] == HMM_DMIRROR_PROT_ERROR) {
-			tap_fail("page %lu is 0x%02x via dmirror%d, want system memory",
-				 i, m[i], dev);
-			free(m);
-			return false;
-		}
-	}
+	for (unsigned long i = 0; ok && i < npages; i++)
+		if ((m[i] & DMIRROR_PROT_LOCATION) || m[i] == HMM_DMIRROR_PROT_ERROR)
+			ok = tap_fail("page %lu is 0x%02x via dmirror%d, want system memory",
+				      i, m[i], dev);
 	free(m);
-	return ret ? tap_fail("snapshot via dmirror%d: %s", dev, strerror(-ret)) : true;
+	return ok;
 }
 
 bool dm_read_is(int dev, char *p, unsigned long npages, int seed, __u64 *faults)
