@@ -161,8 +161,9 @@ trap - EXIT
 link
 say "built $HASH in $((SECONDS - start))s"
 
-# Drop the oldest cached kernels.
-ls -1dt "$CACHE"/kernel-* 2>/dev/null | grep -Ev '\.(tmp\..*|lock)$' |
-	grep -vxF "$OUT" | tail -n +$((KEEP + 1)) | while read -r old; do
+# Drop the oldest cached kernels (grep finds nothing when this is the only one).
+{ ls -1dt "$CACHE"/kernel-* 2>/dev/null | grep -Ev '\.(tmp\..*|lock)$' |
+	grep -vxF "$OUT" || true; } | tail -n +$((KEEP + 1)) | while read -r old; do
 	rm -rf "$old" "$old.lock"
 done
+exit 0
