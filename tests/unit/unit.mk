@@ -8,7 +8,8 @@ UNIT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ibpf -Iloader
 UNIT_LDLIBS := -lcmocka
 UNIT_HDRS := bpf/p2preach.h $(wildcard loader/*.h)
 UNIT_TESTS := $(UNIT_DIR)/test_policy_file $(UNIT_DIR)/test_policy_rules \
-	$(UNIT_DIR)/test_cli $(UNIT_DIR)/test_names $(UNIT_DIR)/test_topology
+	$(UNIT_DIR)/test_cli $(UNIT_DIR)/test_names $(UNIT_DIR)/test_topology \
+	$(UNIT_DIR)/test_json
 
 $(UNIT_DIR)/test_policy_file: tests/unit/test_policy_file.c \
 		loader/policy_file.c $(UNIT_HDRS)
@@ -20,6 +21,7 @@ $(UNIT_DIR)/test_names: tests/unit/test_names.c loader/names.c \
 		loader/uevent.c $(UNIT_HDRS)
 $(UNIT_DIR)/test_topology: tests/unit/test_topology.c loader/topology.c \
 		$(UNIT_HDRS)
+$(UNIT_DIR)/test_json: tests/unit/test_json.c loader/json_writer.c $(UNIT_HDRS)
 
 $(UNIT_TESTS):
 	@mkdir -p $(@D)
