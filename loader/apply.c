@@ -108,6 +108,8 @@ int policy_apply(const struct policy_maps *m, const struct policy *p,
 	for (i = 0; i < p->nr_devices; i++) {
 		if (!added[i])
 			continue;
+		/* An index used before starts counting afresh. */
+		policy_reset_stats(m, index[i]);
 		name_key(&key, p->devices[i].name);
 		if (bpf_map_update_elem(m->devices, &key, &index[i], BPF_ANY)) {
 			err = -errno;

@@ -272,6 +272,9 @@ int policy_device_index(const struct policy_maps *m, const char *name,
 	for (i = 0; i < P2PREACH_MAX_DEVICES; i++) {
 		if (names[i].name[0])
 			continue;
+		/* An index used before starts counting afresh. */
+		if (m->state >= 0)
+			policy_reset_stats(m, i);
 		if (bpf_map_update_elem(m->devices, &key, &i, BPF_NOEXIST))
 			return -errno;
 		*index = i;
@@ -378,6 +381,27 @@ int policy_write_state(const struct policy_maps *m,
 	if (m->state < 0)
 		return 0;
 	return bpf_map_update_elem(m->state, &zero, st, BPF_ANY) ? -errno : 0;
+}
+
+int policy_reset_stats(const struct policy_maps *m, __u32 i)
+{
+	int ncpu = libbpf_num_possible_cpus(), err = 0;
+	struct p2preach_pair_stats *zero;
+
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	zero = calloc(ncpu, sizeof(*zero));
+	if (!zero)
+		return -ENOMEM;
+	for (__u32 j = 0; j < P2PREACH_MAX_DEVICES && !err; j++) {
+		__u32 row = p2preach_cell(i, j), col = p2preach_cell(j, i);
+
+		if (bpf_map_update_elem(m->stats, &row, zero, BPF_ANY) ||
+		    bpf_map_update_elem(m->stats, &col, zero, BPF_ANY))
+			err = -errno;
+	}
+	free(zero);
+	return err;
 }
 
 int policy_read_stats(const struct policy_maps *m, __u32 cell,

@@ -77,6 +77,9 @@ int policy_read_state(const struct policy_maps *m, struct p2preach_state *st);
 int policy_write_state(const struct policy_maps *m,
 		       const struct p2preach_state *st);
 
+/* Zero the counters of every pair with device index i (a reused index). */
+int policy_reset_stats(const struct policy_maps *m, __u32 i);
+
 /* Counters of cell summed over every CPU. */
 int policy_read_stats(const struct policy_maps *m, __u32 cell,
 		      struct p2preach_pair_stats *sum);

@@ -92,6 +92,14 @@ check "the policy is unchanged after broken files" "remote-rw" probe $D1 $D0
 check_json "the aliases are those of the applied file" \
 	'[d["alias"] for d in j["devices"]] == ["a", "b"]' $P show -j
 
+# A device that leaves the policy and comes back counts afresh.
+printf 'device a = hmm_dmirror0\n' >/tmp/one.conf
+$P apply /tmp/one.conf >/dev/null && $P apply /tmp/new.conf >/dev/null
+check_json "a device back in the policy starts with zero counters" \
+	'all(p["rw"] == 0 and p["read"] == 0 and p["deny"] == 0 for p in j["pairs"])' \
+	$P stats --json
+check "and is enforced again" remote-rw probe $D1 $D0
+
 # Concurrent edits wait for each other and both land.
 $P deny a b >/dev/null &
 $P deny b a >/dev/null &
