@@ -45,3 +45,6 @@ stress-kasan: all
 # Apply the series with git am to a pristine tree and build after each patch.
 series-check: deps
 	$(Q)scripts/check-series.sh
+
+# Keep the test BPF objects that skeletons are generated from.
+.SECONDARY: $(B)/tests/reach_test.bpf.o
