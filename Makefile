@@ -42,7 +42,9 @@ EXAMPLES := $(B)/bpf/allowlist.bpf.o $(B)/bpf/same_switch.bpf.o
 all: loader tests unit-bin
 
 include tests/unit/unit.mk
+include tests/fuzz/fuzz.mk
 include tests/vm/vm.mk
+include bench/bench.mk
 unit-bin: $(UNIT_TESTS)
 
 deps:
@@ -133,7 +135,7 @@ demo: all
 	$(Q)scripts/demo.sh
 
 clean:
-	rm -rf $(B)/bpf $(B)/tests $(B)/unit $(B)/p2preach $(B)/logs
+	rm -rf $(B)/bpf $(B)/tests $(B)/unit $(B)/unit-san $(B)/fuzz $(B)/p2preach $(B)/logs
 
 distclean:
 	rm -rf $(B)
