@@ -104,6 +104,51 @@ static int find_command(const char *word, char *err, size_t errlen)
 	return fail(err, errlen, "unknown command '%s' (try p2preach --help)", word);
 }
 
+/*
+ * getopt_long said '?'. glibc leaves optopt 0 for an unknown or ambiguous
+ * long option, and sets it to the option's value for a long option given
+ * an argument it does not take, so "--json=1" would read as an unknown
+ * '-j'. A short option is named by optopt alone: word (argv[optind - 1])
+ * may be the word before it when it is not last in its cluster.
+ */
+static int bad_option(const struct option *opts, const char *word, int opt,
+		      char *err, size_t errlen)
+{
+	const char *name = word + 2, *eq;
+	const struct option *match = NULL;
+	char list[128] = "";
+	size_t len;
+	int n = 0;
+
+	if (strncmp(word, "--", 2) || !*name)
+		return fail(err, errlen, "unknown option '-%c'", opt);
+	eq = strchr(name, '=');
+	len = eq ? (size_t)(eq - name) : strlen(name);
+	for (const struct option *o = opts; o->name; o++) {
+		if (strncmp(o->name, name, len))
+			continue;
+		if (strlen(o->name) == len) {	/* exact: the only match */
+			match = o;
+			n = 1;
+			break;
+		}
+		match = o;
+		n++;
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+			 "%s--%s", list[0] ? ", " : "", o->name);
+	}
+	if (n == 1 && eq && match->has_arg == no_argument &&
+	    (!opt || opt == match->val))
+		return fail(err, errlen, "option '--%s' takes no argument",
+			    match->name);
+	if (opt)
+		return fail(err, errlen, "unknown option '-%c'", opt);
+	if (n > 1)
+		return fail(err, errlen, "ambiguous option '--%.*s' (%s)",
+			    (int)len, name, list);
+	return fail(err, errlen, "unknown option '%s'", word);
+}
+
 bool cli_is_edit(const struct cli *c)
 {
 	return c->cmd == CMD_DAEMON || c->cmd == CMD_LOAD || c->cmd == CMD_ALLOW ||
@@ -149,9 +194,7 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 			return fail(err, errlen, "option '%s' needs an argument",
 				    argv[optind - 1]);
 		default:
-			if (optopt)
-				return fail(err, errlen, "unknown option '-%c'", optopt);
-			return fail(err, errlen, "unknown option '%s'", argv[optind - 1]);
+			return bad_option(opts, argv[optind - 1], optopt, err, errlen);
 		}
 	}
 	if (help || version) {

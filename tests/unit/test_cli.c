@@ -162,6 +162,17 @@ static void test_err_options(void **state)
 	assert_error("unknown option '-x'", "-x", "show");
 	assert_error("unknown option '--frob'", "show", "--frob");
 	assert_error("option '--config' needs an argument", "daemon", "--config");
+	assert_error("option '--pin-dir' needs an argument", "show", "--pin-dir");
+	assert_error("option '-c' needs an argument", "daemon", "-c");
+	/* glibc reports these as '?' with the option's letter or none. */
+	assert_error("option '--json' takes no argument", "--json=1", "show");
+	assert_error("option '--both' takes no argument", "allow", "a", "b", "--bo=yes");
+	assert_error("ambiguous option '--p' (--pretty, --pin-dir)", "--p", "show");
+	assert_error("ambiguous option '--p' (--pretty, --pin-dir)", "--p=x", "show");
+	assert_error("unknown option '--frob=1'", "--frob=1", "show");
+	/* A bad letter later in a cluster is named, not the word before. */
+	assert_error("unknown option '-x'", "--json", "-xj", "show");
+	assert_error("unknown option '-x'", "--pin-dir=/a", "-xj", "show");
 	assert_error("allow: --json is for show, stats, status, check and topology",
 		     "allow", "a", "b", "-j");
 	assert_error("topology: unknown action 'flil' (show or fill)", "topology", "flil");
