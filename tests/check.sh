@@ -26,11 +26,21 @@ tally() {
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 }
 
-echo "=== unit"
-make -s unit >build/logs/unit.log 2>&1
-status=$?
-grep -E '^not ok ' build/logs/unit.log
-tally unit build/logs/unit.log $status
+# Host steps: make TARGET, its TAP lines tallied. unit-san is the unit
+# tests again under ASan and UBSan; fuzz runs each libFuzzer harness for
+# FUZZ_SECONDS (30 s by default) and prints one line per harness.
+for step in unit unit-san fuzz; do
+	log=build/logs/$step.log
+	echo "=== $step"
+	make -s "$step" >"$log" 2>&1
+	status=$?
+	if [[ $step == fuzz ]]; then
+		grep -E '^(not )?ok |^# ' "$log"
+	else
+		grep -E '^not ok ' "$log"
+	fi
+	tally "$step" "$log" $status
+done
 
 for t in tests/vm/t-*.sh; do
 	name=$(basename "$t" .sh)
