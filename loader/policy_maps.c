@@ -263,8 +263,18 @@ int policy_device_index(const struct policy_maps *m, const char *name,
 		return -EINVAL;
 	}
 	name_key(&key, name);
-	if (!bpf_map_lookup_elem(m->devices, &key, index))
+	if (!bpf_map_lookup_elem(m->devices, &key, index)) {
+		/*
+		 * Anyone with bpftool can write the map; an index past the
+		 * matrix would put a verdict outside it.
+		 */
+		if (*index >= P2PREACH_MAX_DEVICES) {
+			log_err("device %s has index %u in the map, beyond the matrix (at most %d devices)",
+				name, *index, P2PREACH_MAX_DEVICES);
+			return -ERANGE;
+		}
 		return 0;
+	}
 	if (!create)
 		return -ENOENT;
 

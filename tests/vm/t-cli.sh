@@ -116,6 +116,33 @@ check "an apply revokes them too" revoked $R/tests/hold $P apply /tmp/policy.con
 check_json "the kernel's generation moved with each edit" \
 	'j["kernel"]["attached"] and j["kernel"]["policy"] == "p2preach" and j["kernel"]["generation"] > 5 and j["kernel"]["allowed_rw"] > 0' $P status -j
 
+# Map contents written behind p2preach's back with bpftool: a verdict
+# outside the verdict set is a denial, shown and counted as invalid; a
+# device index past the matrix is ignored by the policy and refused by the
+# commands; an apply repairs both.
+BT=$R/tools/bpftool
+index() { $P show --json | python3 -c "import json,sys; print([d['index'] for d in json.load(sys.stdin)['devices'] if d['name'] == '$1'][0])"; }
+$P allow $D1 $D0 rw >/dev/null
+cell=$(($(index $D1) * 64 + $(index $D0)))
+matrix=$($BT -j map lookup pinned /sys/fs/bpf/p2preach/policy key 0 0 0 0 |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["inner_map_id"])')
+$BT map update id $matrix key $((cell & 255)) $((cell >> 8)) 0 0 value 42 0 0 0
+check "a verdict of 42 in the matrix is a denial" none probe $D1 $D0
+check_json "show calls it invalid, stats and the kernel count it" \
+	'j[0]["invalid"] >= 1 and j[1]["kernel"]["invalid"] >= 1 and j[2] == "invalid"' \
+	sh -c "echo [; $P stats --json | python3 -c 'import json,sys; print(json.dumps([p for p in json.load(sys.stdin)[\"pairs\"] if p[\"client\"] == \"$D1\" and p[\"provider\"] == \"$D0\"][0]))'; echo ,; $P status --json; echo ,; $P show --json | python3 -c 'import json,sys; print(json.dumps([p[\"verdict\"] for p in json.load(sys.stdin)[\"pairs\"] if p[\"client\"] == \"$D1\" and p[\"provider\"] == \"$D0\"][0]))'; echo ]"
+$P allow $D1 $D0 rw --both >/dev/null
+key=$(python3 -c "print(' '.join(str(b) for b in b'$D1'.ljust(64, b'\0')))")
+$BT map update pinned /sys/fs/bpf/p2preach/devices key $key value 99 0 0 0
+check "a device index past the matrix: the policy uses the default" "none none" \
+	sh -c "echo \$($R/tests/peer_access probe $D1 $D0) \$($R/tests/peer_access probe $D0 $D1)"
+check_fails "an edit of that device is refused, naming the index" 1 \
+	"p2preach: device $D1 has index 99 in the map, beyond the matrix (at most 64 devices)
+p2preach: cannot edit $D1 -> $D0: Numerical result out of range" $P allow $D1 $D0
+check "show still works" 0 sh -c "$P show >/dev/null 2>&1; echo \$?"
+check "an apply repairs both" "remote-read none" \
+	sh -c "$P apply /tmp/policy.conf >/dev/null; echo \$($R/tests/peer_access probe $D1 $D0) \$($R/tests/peer_access probe $D0 $D1)"
+
 check "detach" "policy detached" $P detach
 check "detached: default behaviour" none probe $D1 $D0
 check_json "status --json after detach" 'not j["attached"]' $P status --json
