@@ -611,6 +611,40 @@ static void test_file_unreadable(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* Opens fine, fails on read: page 0 of our own memory is never mapped. */
+static void test_file_read_error(void **state)
+{
+	char expect[128];
+
+	(void)state;
+	memcpy(&saved, &pol, sizeof(pol));
+	assert_int_equal(policy_file_parse("/proc/self/mem", &pol, err,
+					   sizeof(err)), -EIO);
+	snprintf(expect, sizeof(expect),
+		 "/proc/self/mem: cannot read: %s", strerror(EIO));
+	assert_string_equal(err, expect);
+	assert_memory_equal(&pol, &saved, sizeof(pol));
+}
+
+/* Not a policy at all: the first word is named, escapes and all. */
+static void test_err_binary_junk(void **state)
+{
+	static const char text[] = "\xff\xfe\x7f" "ELF\x02\x01 junk\n";
+	char path[64], expect[192];
+
+	(void)state;
+	write_temp(path, text, sizeof(text) - 1);
+	memcpy(&saved, &pol, sizeof(pol));
+	assert_int_equal(policy_file_parse(path, &pol, err, sizeof(err)),
+			 -EINVAL);
+	snprintf(expect, sizeof(expect),
+		 "%s:1: unknown statement '\xff\xfe\x7f" "ELF\x02\x01' (expected device, allow, deny or default)",
+		 path);
+	assert_string_equal(err, expect);
+	assert_memory_equal(&pol, &saved, sizeof(pol));
+	assert_int_equal(unlink(path), 0);
+}
+
 /* A NUL would end the text early; the file version says where it is. */
 static void test_file_nul_byte(void **state)
 {
@@ -685,6 +719,8 @@ int main(void)
 		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_file_error_names_the_file),
 		cmocka_unit_test(test_file_unreadable),
+		cmocka_unit_test(test_file_read_error),
+		cmocka_unit_test(test_err_binary_junk),
 		cmocka_unit_test(test_file_nul_byte),
 		cmocka_unit_test(test_file_too_large),
 	};
