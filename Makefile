@@ -44,6 +44,7 @@ all: loader tests unit-bin
 include tests/unit/unit.mk
 include tests/fuzz/fuzz.mk
 include tests/vm/vm.mk
+include bench/bench.mk
 unit-bin: $(UNIT_TESTS)
 
 deps:

@@ -7,8 +7,14 @@
 #include <linux/types.h>
 #endif
 
-/* Devices a policy can name; the matrix has one cell per ordered pair. */
+/*
+ * Devices a policy can name; the matrix has one cell per ordered pair.
+ * Overridable only for the scale benchmark (bench/), which builds its own
+ * policy object and loader; the product uses 64.
+ */
+#ifndef P2PREACH_MAX_DEVICES
 #define P2PREACH_MAX_DEVICES	64
+#endif
 #define P2PREACH_MATRIX_CELLS	(P2PREACH_MAX_DEVICES * P2PREACH_MAX_DEVICES)
 /*
  * The verdict for pairs where a device is not in p2p_devices lives in the

@@ -11,12 +11,21 @@ TARBALL=${P2PREACH_KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 CACHE=${P2PREACH_CACHE:-/var/tmp/p2preach-cache}
 FRAGMENT=tests/vm/kernel.config
 LINK=build/kernel
-# "kasan" adds tests/vm/kasan.config and links build/kernel-kasan.
+# Variants, each cached on its own and linked as build/kernel-VARIANT:
+#   kasan      adds tests/vm/kasan.config
+#   unpatched  the same config without the series (bench: hook overhead)
+#   native     the series plus bench/kernel/*.patch, keeping what external
+#              modules need (bench: BPF against a policy written in C)
 VARIANT=${1:-}
+EXTRA=()
 case $VARIANT in
 "") ;;
-kasan) LINK=build/kernel-kasan ;;
-*) echo "usage: $0 [kasan]" >&2; exit 2 ;;
+kasan | unpatched) LINK=build/kernel-$VARIANT ;;
+native)
+	LINK=build/kernel-native
+	EXTRA=(bench/kernel/*.patch)
+	;;
+*) echo "usage: $0 [kasan|unpatched|native]" >&2; exit 2 ;;
 esac
 SERIES=kernel-patch/series
 LOG=build/logs/kernel${1:+-$1}.log
@@ -28,15 +37,19 @@ die() { echo "build-kernel: $*" >&2; exit 1; }
 
 # Patch names from the series file: one per line, '#' starts a comment.
 patches() {
-	[[ -f $SERIES ]] || return 0
+	[[ -f $SERIES && $VARIANT != unpatched ]] || return 0
 	sed -e 's/#.*//' -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' "$SERIES" |
 		grep -v '^$' || true
 }
 
 # The config fragment: the test kernel's, plus the variant's.
 fragment() {
-	cat "$FRAGMENT"
-	[[ -z $VARIANT ]] || cat "tests/vm/$VARIANT.config"
+	case $VARIANT in
+	# Without the series the hook's symbol does not exist.
+	unpatched) grep -v '^CONFIG_PAGEMAP_REACH=' "$FRAGMENT" ;;
+	*) cat "$FRAGMENT" ;;
+	esac
+	[[ ! -f tests/vm/$VARIANT.config ]] || cat "tests/vm/$VARIANT.config"
 }
 
 [[ -f $TARBALL ]] || die "$TARBALL missing (make deps)"
@@ -55,6 +68,10 @@ inputs() {
 	for p in "${PATCHES[@]}"; do
 		echo "== $p"
 		cat "kernel-patch/$p"
+	done
+	for p in "${EXTRA[@]}"; do
+		echo "== $p"
+		cat "$p"
 	done
 	echo "== config"
 	fragment
@@ -103,6 +120,10 @@ if [[ ${#PATCHES[@]} -gt 0 ]]; then
 			<"kernel-patch/$p" >>"$LOG" 2>&1 || fail "patch $p"
 	done
 fi
+for p in "${EXTRA[@]}"; do
+	say "applying $p"
+	patch -p1 --forward --batch -d "$TMP/src" <"$p" >>"$LOG" 2>&1 || fail "patch $p"
+done
 
 # ccache makes rebuilds after a small patch change cheap. The cache is
 # shared across build directories, so paths must not enter its hash.
@@ -155,14 +176,25 @@ kmake headers_install INSTALL_HDR_PATH="$TMP/headers" || fail "headers_install"
 cp "$TMP/obj/arch/x86/boot/bzImage" "$TMP/obj/vmlinux" "$TMP/obj/lib/test_hmm.ko" "$TMP/"
 cp "$TMP/obj/.config" "$TMP/config"
 # Objects are not needed once the artefacts are out; they are large.
-rm -rf "$TMP/obj"
+# The native variant keeps the rest of obj/ (config, generated headers,
+# scripts, tools, Module.symvers, vmlinux for module BTF) so that
+# out-of-tree modules build against it with make -C src O=obj M=DIR.
+if [[ $VARIANT == native ]]; then
+	find "$TMP/obj" \( -path "$TMP/obj/scripts" -o -path "$TMP/obj/tools" \) -prune -o \
+		-type f \( -name '*.o' -o -name '*.a' -o -name '*.ko' \) -print0 |
+		xargs -0 rm -f
+else
+	rm -rf "$TMP/obj"
+fi
 mv "$TMP" "$OUT"
 trap - EXIT
 link
 say "built $HASH in $((SECONDS - start))s"
 
-# Drop the oldest cached kernels (grep finds nothing when this is the only one).
-{ ls -1dt "$CACHE"/kernel-* 2>/dev/null | grep -Ev '\.(tmp\..*|lock)$' |
+# Drop the oldest cached kernels of this variant (grep finds nothing when
+# this is the only one), so that building one variant never evicts another.
+{ ls -1dt "$CACHE"/kernel-* 2>/dev/null |
+	grep -E "/kernel-[0-9a-f]{16}${VARIANT:+-$VARIANT}\$" |
 	grep -vxF "$OUT" || true; } | tail -n +$((KEEP + 1)) | while read -r old; do
 	rm -rf "$old" "$old.lock"
 done

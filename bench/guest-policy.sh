@@ -1,0 +1,87 @@
+#!/bin/sh
+# In the VM on the native kernel: BPF policy against the native module,
+# benefit of peer access, and scale. Prints "BENCH KEY VALUE" lines for
+# bench/run.sh. Sizes in BENCH_SIZES; the 1024-device case uses the bench
+# build of the policy and loader.
+set -e
+R=$P2PREACH_ROOT/build
+BB=$R/bench
+NF=/sys/kernel/debug/p2preach_native
+NPAGES=${BENCH_NPAGES:-4096}
+REPS=${BENCH_REPS:-7}
+LOOPS=${BENCH_LOOPS:-200000}
+
+say() { echo "BENCH $*"; }
+now() { date +%s%N; }
+
+# loop: ns per decision of hmm_dmirror1 -> hmm_dmirror0 through the hook.
+loop() {
+	echo "hmm_dmirror1 hmm_dmirror0 $LOOPS" >$NF/loop
+	read -r n ns allowed <$NF/loop
+	[ "$allowed" = "$n" ] || { echo "bench: loop: $allowed of $n allowed" >&2; exit 1; }
+	awk -v ns="$ns" -v n="$n" 'BEGIN { printf "%.1f\n", ns / n }'
+}
+
+# run_time_ns / run_cnt of the BPF policy over "$@".
+bpf_stats() {
+	prog() { "$R/tools/bpftool" prog show name p2preach_decide --json; }
+	sysctl -q -w kernel.bpf_stats_enabled=1
+	before=$(prog)
+	"$@" >/dev/null
+	after=$(prog)
+	sysctl -q -w kernel.bpf_stats_enabled=0
+	python3 -c 'import json,sys
+a, b = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+n = b["run_cnt"] - a["run_cnt"]
+print("%.1f" % ((b["run_time_ns"] - a["run_time_ns"]) / n) if n else "nan")' "$before" "$after"
+}
+
+# median of "$@"
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+insmod "$BB/native/p2preach_native.ko"
+say kernel "$(uname -r)"
+for n in ${BENCH_SIZES:-2 64 1024}; do
+	P=$R/p2preach
+	[ "$n" -le 64 ] || P=$BB/p2preach
+	f=/tmp/policy-$n.conf
+	sh "$P2PREACH_ROOT/bench/policy-file.sh" "$n" >"$f"
+
+	t=$(now)
+	"$P" load "$f" >/dev/null
+	say "load_ms_$n" "$(awk -v t=$(($(now) - t)) 'BEGIN { printf "%.1f", t / 1e6 }')"
+	times=
+	for i in 1 2 3; do
+		t=$(now)
+		"$P" apply "$f" >/dev/null
+		times="$times $(($(now) - t))"
+	done
+	say "apply_ms_$n" "$(awk -v t="$(median $times)" 'BEGIN { printf "%.1f", t / 1e6 }')"
+
+	say "bpf_loop_ns_$n" "$(loop)"
+	say "bpf_stats_loop_ns_$n" "$(bpf_stats loop)"
+	"$BB/peer" edit "$P" 1 0 5 | sed "s/^\(edit_[a-z]*\) /BENCH \1_ns_$n /"
+	"$P" allow d1 d0 rw >/dev/null
+
+	if [ "$n" = 2 ]; then
+		# End to end: peer reads, allowed (BPF), then denied.
+		say bpf_stats_read_ns "$(bpf_stats "$BB/peer" read 1 0 "$NPAGES" 1)"
+		"$BB/peer" read 1 0 "$NPAGES" "$REPS" | sed 's/^/BENCH bpf_allowed_/'
+		"$P" deny d1 d0 >/dev/null
+		"$BB/peer" read 1 0 "$NPAGES" "$REPS" | sed 's/^/BENCH bpf_denied_/'
+	fi
+	"$P" detach >/dev/null
+
+	# The same matrix in C, behind the same hook.
+	awk -f "$P2PREACH_ROOT/bench/native-policy.awk" "$f" >$NF/policy
+	echo "attach matrix" >$NF/policy
+	say "native_loop_ns_$n" "$(loop)"
+	if [ "$n" = 2 ]; then
+		"$BB/peer" read 1 0 "$NPAGES" "$REPS" | sed 's/^/BENCH native_allowed_/'
+	fi
+	echo detach >$NF/policy
+	echo "attach null" >$NF/policy
+	say "null_loop_ns_$n" "$(loop)"
+	echo detach >$NF/policy
+done
+rmmod p2preach_native

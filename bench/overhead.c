@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hook overhead with no policy attached: hmm_range_fault() and test_hmm
+ * reads over system pages and over device-private pages of the caller's
+ * own device. Only upstream test_hmm ioctls, so that the same binary runs
+ * on the unpatched kernel.
+ *
+ *   overhead NPAGES REPS
+ *
+ * Prints "METRIC MEDIAN_NS" lines, one per measurement.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "hmm.h"
+
+enum { SNAP_SYS, FAULT_SYS, READ_SYS, SNAP_DEV, FAULT_DEV, READ_DEV, NR };
+static const char *const names[NR] = {
+	"snapshot_sys", "fault_read_sys", "read_sys",
+	"snapshot_dev", "fault_read_dev", "read_dev",
+};
+
+int main(int argc, char **argv)
+{
+	unsigned long npages;
+	int reps, a, b;
+	double *t[NR];
+	char *out;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: overhead NPAGES REPS\n");
+		return 2;
+	}
+	npages = strtoul(argv[1], NULL, 0);
+	reps = atoi(argv[2]);
+	/* Two opens of one device: two mirrors with the same owner. */
+	a = hb_open(0);
+	b = hb_open(0);
+	out = malloc(npages * hb_page);
+	for (int i = 0; i < NR; i++)
+		t[i] = calloc(reps, sizeof(double));
+	if (!out || !t[NR - 1])
+		return 1;
+
+	for (int r = 0; r < reps; r++) {
+		char *p = hb_buffer(npages);
+
+		/* System pages: a walk, a read that faults, a read that does not. */
+		t[SNAP_SYS][r] = hb_timed(a, HMM_DMIRROR_SNAPSHOT, p, out, npages);
+		t[FAULT_SYS][r] = hb_timed(a, HMM_DMIRROR_READ, p, out, npages);
+		t[READ_SYS][r] = hb_timed(a, HMM_DMIRROR_READ, p, out, npages);
+
+		/* In a's device memory; b shares the owner and finds it in place. */
+		hb_to_device(a, p, npages);
+		t[SNAP_DEV][r] = hb_timed(b, HMM_DMIRROR_SNAPSHOT, p, out, npages);
+		t[FAULT_DEV][r] = hb_timed(b, HMM_DMIRROR_READ, p, out, npages);
+		t[READ_DEV][r] = hb_timed(b, HMM_DMIRROR_READ, p, out, npages);
+		hb_free(p, npages);
+	}
+	for (int i = 0; i < NR; i++)
+		printf("%s %.0f\n", names[i], hb_median(t[i], reps));
+	return 0;
+}

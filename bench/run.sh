@@ -1,0 +1,62 @@
+#!/bin/bash
+# make bench: boot three kernels in QEMU and measure; write bench/RESULTS.md
+# and bench/decision-cost.svg from what the guests printed.
+#
+#   unpatched  hook overhead, baseline (same config, no series)
+#   patched    hook overhead, the series with no policy attached
+#   native     the series plus bench/kernel/: BPF policy against the same
+#              matrix in C, benefit of peer access, scale
+#
+# Knobs (environment): BENCH_NPAGES (pages per buffer), BENCH_REPS
+# (repetitions, medians are reported), BENCH_LOOPS (decisions per loop),
+# BENCH_SIZES (device counts).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export BENCH_NPAGES=${BENCH_NPAGES:-4096}
+export BENCH_REPS=${BENCH_REPS:-9}
+export BENCH_LOOPS=${BENCH_LOOPS:-200000}
+export BENCH_SIZES=${BENCH_SIZES:-2 64 1024}
+OUT=build/bench/results
+mkdir -p "$OUT" build/logs
+start=$SECONDS
+# The guest cannot calibrate its TSC under TCG and would time in 4 ms
+# jiffies; its TSC runs at the host's rate (see bench/tsc_khz.c).
+CLOCK="tsc_early_khz=$(build/bench/tsc_khz) tsc=reliable"
+
+# vm NAME KERNEL MEM SCRIPT: run SCRIPT in the VM, keep its BENCH lines.
+vm() {
+	local name=$1 kernel=$2 mem=$3 script=$4 t=$SECONDS
+	echo "  BENCH   $name ($kernel)"
+	if ! tests/vm/run --kernel "$kernel" --mem "$mem" --timeout 1500 --append "$CLOCK" \
+		--log "build/logs/bench-$name.log" -- "$script" >/dev/null; then
+		echo "bench: the $name run failed; see build/logs/bench-$name.log" >&2
+		tail -n 20 "build/logs/bench-$name.log" >&2
+		exit 1
+	fi
+	sed -n 's/^BENCH //p' "build/logs/bench-$name.log" >"$OUT/$name.txt"
+	echo "vm_seconds $((SECONDS - t))" >>"$OUT/$name.txt"
+}
+
+vm unpatched build/kernel-unpatched 1024 bench/guest-overhead.sh
+vm patched build/kernel 1024 bench/guest-overhead.sh
+# The 1024-device maps (a 4 MiB matrix, 1M per-CPU counters) need room.
+vm native build/kernel-native 3072 bench/guest-policy.sh
+
+{
+	echo "cpu $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+	echo "cores $(nproc)"
+	echo "host_kernel $(uname -r)"
+	echo "qemu $(qemu-system-x86_64 --version | head -n1)"
+	echo "date $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo -dirty)"
+	echo "npages $BENCH_NPAGES"
+	echo "reps $BENCH_REPS"
+	echo "loops $BENCH_LOOPS"
+	echo "sizes $BENCH_SIZES"
+	echo "total_seconds $((SECONDS - start))"
+} >"$OUT/machine.txt"
+
+python3 bench/report.py "$OUT" bench/RESULTS.md bench/decision-cost.dat
+gnuplot -e "data='bench/decision-cost.dat'; out='bench/decision-cost.svg'" bench/decision-cost.gp
+echo "  BENCH   bench/RESULTS.md, bench/decision-cost.svg ($((SECONDS - start)) s)"
