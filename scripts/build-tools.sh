@@ -1,7 +1,8 @@
 #!/bin/bash
 # Build libbpf (static) and bpftool from the test kernel's own tree, the
-# vmlinux.h of the patched kernel, and upstream hmm-tests against the
-# kernel's UAPI headers. Rebuilt only when build/kernel changes.
+# vmlinux.h of the patched kernel, upstream hmm-tests against the kernel's
+# UAPI headers, and the series' own kselftests. Rebuilt only when
+# build/kernel changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -10,6 +11,7 @@ SRC=$KDIR/src
 OUT=$ROOT/build/tools
 LOG=$ROOT/build/logs/tools.log
 STAMP=$OUT/.kernel
+KSFT=$ROOT/build/selftests/pagemap_reach
 JOBS=${JOBS:-$(nproc)}
 
 say() { echo "  TOOLS   $*"; }
@@ -21,7 +23,7 @@ fail() {
 [[ -d $SRC ]] || { echo "build-tools: no kernel tree (make kernel)" >&2; exit 1; }
 if [[ -f $STAMP && $(cat "$STAMP") == "$KDIR" && -x $OUT/bpftool &&
       -f $OUT/lib/libbpf.a && -x $ROOT/build/hmm-tests &&
-      -f $ROOT/build/vmlinux.h ]]; then
+      -f $ROOT/build/vmlinux.h && -x $KSFT/pagemap_reach ]]; then
 	exit 0
 fi
 rm -rf "$OUT"
@@ -51,5 +53,15 @@ say "hmm-tests (upstream selftest, static)"
 		-isystem "$KDIR/headers/include" hmm-tests.c \
 		-lrt -lpthread -lm -o "$ROOT/build/hmm-tests") >>"$LOG" 2>&1 ||
 	fail "hmm-tests"
+
+# Built by its own kselftest Makefile, as upstream would; only the output
+# directory and the BTF source are ours. The kernel tree stays untouched.
+say "kselftests (tools/testing/selftests/pagemap_reach)"
+rm -rf "$KSFT"
+mkdir -p "$KSFT"
+make -C "$SRC/tools/testing/selftests/pagemap_reach" -j"$JOBS" \
+	OUTPUT="$KSFT" VMLINUX_BTF="$KDIR/vmlinux" CLANG=clang-19 \
+	BPFTOOL="$OUT/bpftool" >>"$LOG" 2>&1 || fail "kselftests"
+cp "$SRC/tools/testing/selftests/pagemap_reach/run_pagemap_reach.sh" "$KSFT/"
 
 echo "$KDIR" >"$STAMP"
