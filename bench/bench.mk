@@ -54,5 +54,5 @@ $(BB)/native/p2preach_native.ko: $(wildcard bench/native/*) bench-kernels
 
 bench-bin: $(BB)/overhead $(BB)/peer $(BB)/tsc_khz $(BB)/p2preach $(BB)/native/p2preach_native.ko
 
-bench: all bench-bin
+bench: loader bench-bin
 	$(Q)bench/run.sh

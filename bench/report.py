@@ -14,6 +14,17 @@ def load(path):
     return d
 
 
+def merge(runs):
+    """The median over the runs of every numeric value (the rest from the first)."""
+    out = dict(runs[0])
+    for k in out:
+        vals = sorted(num(r, k) for r in runs)
+        if not any(math.isnan(v) for v in vals):
+            n = len(vals)
+            out[k] = str(vals[n // 2] if n % 2 else (vals[n // 2 - 1] + vals[n // 2]) / 2)
+    return out
+
+
 def num(d, k):
     try:
         return float(d[k])
@@ -32,8 +43,9 @@ def ratio(a, b):
 def main():
     out_dir, md_path, dat_path = sys.argv[1:4]
     m = load(f"{out_dir}/machine.txt")
-    un = load(f"{out_dir}/unpatched.txt")
-    pa = load(f"{out_dir}/patched.txt")
+    rounds = int(m["rounds"])
+    un = merge([load(f"{out_dir}/unpatched-{r}.txt") for r in range(1, rounds + 1)])
+    pa = merge([load(f"{out_dir}/patched-{r}.txt") for r in range(1, rounds + 1)])
     na = load(f"{out_dir}/native.txt")
     npages = int(m["npages"])
     mib = npages * 4096 / 2**20
@@ -55,8 +67,9 @@ def main():
     w(f"| Emulator | {m['qemu']}, TCG (no KVM), 2 vCPUs |")
     w(f"| Date | {m['date']} |")
     w(f"| Commit | {m['commit']} |")
-    w(f"| Parameters | {npages} pages ({mib:g} MiB) per buffer, median of {m['reps']} "
-      f"repetitions, {int(m['loops']):,} decisions per loop |")
+    w(f"| Parameters | {npages} pages ({mib:g} MiB) per buffer; overhead: median over "
+      f"{m['rounds']} boots per kernel, taking turns, of the median of {m['overhead_reps']} "
+      f"repetitions; peer reads: median of {m['reps']}; {int(m['loops']):,} decisions per loop |")
     w(f"| Run time | {int(m['total_seconds']) // 60} min {int(m['total_seconds']) % 60} s |")
     w("")
     w("**Read the ratios, not the absolute times.** QEMU under TCG emulates "
@@ -151,9 +164,9 @@ def main():
       "product's policy and loader (P2PREACH_MAX_DEVICES 64); 1024 with a "
       "bench build of both (`-DP2PREACH_MAX_DEVICES=1024`, build/bench/). "
       "*Load* attaches, pins and applies; *apply* swaps in a new matrix "
-      "(median of 3). *Edit to effect*: from the start of `p2preach allow` "
+      "(median of 3; one run at more than 64 devices). *Edit to effect*: from the start of `p2preach allow` "
       "(or `deny`) to the first `hmm_range_fault()` through dmirror1 that "
-      "sees the new verdict (median of 5).")
+      "sees the new verdict (median of 5; one at more than 64 devices).")
     w("")
     w("| Devices | Max devices | BPF ns/decision | Native ns/decision | BPF / native | BPF stats ns/run "
       "| Load ms | Apply ms | Edit to effect, allow ms | Edit to effect, deny ms |")

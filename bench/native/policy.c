@@ -4,6 +4,7 @@
  * copy each dev_name() into a zero-padded key, look it up in a hash table,
  * read one matrix cell, bump a per-CPU per-pair counter.
  */
+#include <linux/debug_locks.h>
 #include <linux/device.h>
 #include <linux/hashtable.h>
 #include <linux/jhash.h>
@@ -146,7 +147,9 @@ static int parse_verdict(const char *s, u32 *v)
 /*
  * One line of policy: "clear", "device NAME", "default VERDICT" or
  * "set CLIENT PROVIDER VERDICT" (names as dev_name(), verdicts as numbers),
- * or "attach matrix|null" and "detach".
+ * or "attach matrix|null" and "detach"; "lockdep off" turns lockdep off
+ * for good, as its bookkeeping of the trampoline's RCU read lock would
+ * otherwise outweigh the decisions being compared.
  */
 int native_policy_line(char *line)
 {
@@ -169,6 +172,10 @@ int native_policy_line(char *line)
 		if (!ret)
 			attached = true;
 		return ret;
+	}
+	if (!strcmp(argv[0], "lockdep") && argc == 2 && !strcmp(argv[1], "off")) {
+		debug_locks_off();
+		return 0;
 	}
 	if (!strcmp(argv[0], "detach") && argc == 1) {
 		if (attached) {
