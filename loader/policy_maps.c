@@ -85,81 +85,87 @@ static int find_program(__u32 *prog_id)
 	return err;
 }
 
-int policy_program_map(const char *prog_name, const char *map_name)
+/* A policy object has a handful of maps; more are not ours to look at. */
+#define MAX_PROG_MAPS 16
+
+/* The ids of the maps a program uses: their number, or -errno. */
+static int program_map_ids(__u32 prog_id, __u32 ids[MAX_PROG_MAPS])
 {
-	__u32 prog_id, map_ids[16], len;
 	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
 	int fd, err;
 
-	err = find_program_named(prog_name, &prog_id);
-	if (err)
-		return err;
 	fd = bpf_prog_get_fd_by_id(prog_id);
 	if (fd < 0)
 		return -errno;
 	memset(&info, 0, sizeof(info));
-	info.nr_map_ids = sizeof(map_ids) / sizeof(map_ids[0]);
-	info.map_ids = (__u64)(unsigned long)map_ids;
-	len = sizeof(info);
+	info.nr_map_ids = MAX_PROG_MAPS;
+	info.map_ids = (__u64)(unsigned long)ids;
 	err = bpf_prog_get_info_by_fd(fd, &info, &len);
 	close(fd);
 	if (err)
-		return -errno;
-	for (__u32 j = 0; j < info.nr_map_ids && j < 16; j++) {
-		struct bpf_map_info mi;
-		__u32 mlen = sizeof(mi);
+		return err;
+	return info.nr_map_ids < MAX_PROG_MAPS ? (int)info.nr_map_ids : MAX_PROG_MAPS;
+}
 
-		fd = bpf_map_get_fd_by_id(map_ids[j]);
-		if (fd < 0)
-			continue;
-		memset(&mi, 0, sizeof(mi));
-		if (!bpf_map_get_info_by_fd(fd, &mi, &mlen) && !strcmp(mi.name, map_name))
-			return fd;
+/* An fd of map id, with its name copied to name; -1 when it is gone. */
+static int open_map_id(__u32 id, char name[BPF_OBJ_NAME_LEN])
+{
+	struct bpf_map_info mi;
+	__u32 len = sizeof(mi);
+	int fd = bpf_map_get_fd_by_id(id);
+
+	if (fd < 0)
+		return -1;
+	memset(&mi, 0, sizeof(mi));
+	if (bpf_map_get_info_by_fd(fd, &mi, &len)) {
 		close(fd);
+		return -1;
 	}
-	return -ENOENT;
+	memcpy(name, mi.name, BPF_OBJ_NAME_LEN);
+	return fd;
+}
+
+int policy_program_map(const char *prog_name, const char *map_name)
+{
+	__u32 prog_id, ids[MAX_PROG_MAPS];
+	char name[BPF_OBJ_NAME_LEN];
+	int n, fd, err;
+
+	err = find_program_named(prog_name, &prog_id);
+	if (err)
+		return err;
+	n = program_map_ids(prog_id, ids);
+	for (int j = 0; j < n; j++) {
+		fd = open_map_id(ids[j], name);
+		if (fd >= 0 && !strcmp(name, map_name))
+			return fd;
+		if (fd >= 0)
+			close(fd);
+	}
+	return n < 0 ? n : -ENOENT;
 }
 
 /* The maps used by the loaded program, matched by name. */
 static int open_from_program(struct policy_maps *m)
 {
-	__u32 prog_id, map_ids[16], len;
-	struct bpf_prog_info info;
-	int fd, err;
-	size_t i, j;
+	__u32 prog_id, ids[MAX_PROG_MAPS];
+	char name[BPF_OBJ_NAME_LEN];
+	int n, fd, err;
+	size_t i;
 
 	err = find_program(&prog_id);
 	if (err)
 		return err;
-	fd = bpf_prog_get_fd_by_id(prog_id);
-	if (fd < 0)
-		return -errno;
-	memset(&info, 0, sizeof(info));
-	info.nr_map_ids = sizeof(map_ids) / sizeof(map_ids[0]);
-	info.map_ids = (__u64)(unsigned long)map_ids;
-	len = sizeof(info);
-	err = bpf_prog_get_info_by_fd(fd, &info, &len);
-	close(fd);
-	if (err)
-		return -errno;
-
-	for (j = 0; j < info.nr_map_ids && j < 16; j++) {
-		struct bpf_map_info mi;
-		__u32 mlen = sizeof(mi);
-
-		fd = bpf_map_get_fd_by_id(map_ids[j]);
-		if (fd < 0)
-			continue;
-		memset(&mi, 0, sizeof(mi));
-		if (bpf_map_get_info_by_fd(fd, &mi, &mlen)) {
-			close(fd);
-			continue;
-		}
-		for (i = 0; i < N_MAPS; i++) {
-			if (*slot(m, i) < 0 && !strcmp(mi.name, map_table[i].name)) {
+	n = program_map_ids(prog_id, ids);
+	if (n < 0)
+		return n;
+	for (int j = 0; j < n; j++) {
+		fd = open_map_id(ids[j], name);
+		for (i = 0; fd >= 0 && i < N_MAPS; i++) {
+			if (*slot(m, i) < 0 && !strcmp(name, map_table[i].name)) {
 				*slot(m, i) = fd;
 				fd = -1;
-				break;
 			}
 		}
 		if (fd >= 0)
