@@ -18,7 +18,11 @@ static DEFINE_MUTEX(native_lock);
 static struct dentry *dir;
 static char loop_result[64];
 
-/* A write holds whole lines; the first failing line fails the write. */
+/*
+ * A write holds whole lines (write the commands at once: a writer that
+ * splits at its buffer size splits lines); the first failing line fails
+ * the write.
+ */
 static ssize_t policy_write(struct file *file, const char __user *ubuf,
 			    size_t len, loff_t *ppos)
 {
