@@ -21,7 +21,7 @@ KSRC := $(B)/kernel/src
 
 CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter \
 	-I$(TOOLS)/include -Ibpf -Iloader -I$(B)/bpf -isystem $(KHDR)
-LDLIBS := $(LIBBPF) -lelf -lz
+LDLIBS := $(LIBBPF) -lelf -lz -ljson-c
 
 # The loader: small files with one job each (see loader/*.h).
 LOADER_SRCS := loader/main.c loader/cli.c loader/names.c loader/verdict.c \

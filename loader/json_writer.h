@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* A small streaming JSON writer, in the manner of bpftool's. */
+/*
+ * The writer behind --json: bpftool's streaming calls, with json-c building,
+ * escaping and formatting the document (see json_writer.c).
+ */
 #ifndef P2PREACH_JSON_WRITER_H
 #define P2PREACH_JSON_WRITER_H
 
@@ -8,8 +11,12 @@
 
 typedef struct json_writer json_writer_t;
 
+/* NULL when out of memory; every call below accepts NULL and does nothing. */
 json_writer_t *jsonw_new(FILE *f, bool pretty);
-/* Ends the document with a newline and frees the writer. */
+/*
+ * Prints the document, if the top-level value has not already printed it on
+ * completion, followed by a newline, and frees the writer.
+ */
 void jsonw_destroy(json_writer_t **jw);
 
 void jsonw_start_object(json_writer_t *jw);

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # qemu-system-x86 is installed without recommends (no GUI stack).
 PACKAGES="linux-source-6.12 clang-19 llvm-19 lld-19 dwarves flex bison bc
 libelf-dev libssl-dev zlib1g-dev libzstd-dev cpio kmod libcap-dev
-libcmocka-dev python3 busybox-static gcc make patch xz-utils rsync ccache
+libcmocka-dev libjson-c-dev python3 busybox-static gcc make patch xz-utils rsync ccache
 pkg-config python3-ply python3-git qemu-system-x86 mmdebstrap groff-base
 libclang-rt-19-dev gnuplot-nox"
 

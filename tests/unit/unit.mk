@@ -31,6 +31,7 @@ $(call u,test_names): tests/unit/test_names.c loader/names.c \
 $(call u,test_topology): tests/unit/test_topology.c loader/topology.c \
 		$(UNIT_HDRS)
 $(call u,test_json): tests/unit/test_json.c loader/json_writer.c $(UNIT_HDRS)
+$(call u,test_json): UNIT_LDLIBS += -ljson-c
 
 $(UNIT_TESTS):
 	@mkdir -p $(@D)
