@@ -5,6 +5,11 @@
  * own device. Only upstream test_hmm ioctls, so that the same binary runs
  * on the unpatched kernel.
  *
+ * No HMM_DMIRROR_READ of device-private pages: on the unpatched kernel,
+ * once 64 pages or more were migrated, it oopses in dmirror_do_read()
+ * (upstream test_hmm can keep a device-private page itself in its mirror
+ * and kmap it; the series' test_hmm keeps the backing page).
+ *
  *   overhead NPAGES REPS
  *
  * Prints "METRIC MEDIAN_NS" lines, one per measurement.
@@ -14,10 +19,10 @@
 
 #include "hmm.h"
 
-enum { SNAP_SYS, FAULT_SYS, READ_SYS, SNAP_DEV, FAULT_DEV, READ_DEV, NR };
+enum { SNAP_SYS, FAULT_SYS, READ_SYS, MIGRATE, SNAP_DEV, NR };
 static const char *const names[NR] = {
 	"snapshot_sys", "fault_read_sys", "read_sys",
-	"snapshot_dev", "fault_read_dev", "read_dev",
+	"migrate_to_dev", "snapshot_dev",
 };
 
 int main(int argc, char **argv)
@@ -33,6 +38,10 @@ int main(int argc, char **argv)
 	}
 	npages = strtoul(argv[1], NULL, 0);
 	reps = atoi(argv[2]);
+	if (!npages || reps < 1) {
+		fprintf(stderr, "overhead: NPAGES and REPS must be positive\n");
+		return 2;
+	}
 	/* Two opens of one device: two mirrors with the same owner. */
 	a = hb_open(0);
 	b = hb_open(0);
@@ -51,10 +60,10 @@ int main(int argc, char **argv)
 		t[READ_SYS][r] = hb_timed(a, HMM_DMIRROR_READ, p, out, npages);
 
 		/* In a's device memory; b shares the owner and finds it in place. */
+		t[MIGRATE][r] = hb_now_ns();
 		hb_to_device(a, p, npages);
+		t[MIGRATE][r] = hb_now_ns() - t[MIGRATE][r];
 		t[SNAP_DEV][r] = hb_timed(b, HMM_DMIRROR_SNAPSHOT, p, out, npages);
-		t[FAULT_DEV][r] = hb_timed(b, HMM_DMIRROR_READ, p, out, npages);
-		t[READ_DEV][r] = hb_timed(b, HMM_DMIRROR_READ, p, out, npages);
 		hb_free(p, npages);
 	}
 	for (int i = 0; i < NR; i++)

@@ -87,16 +87,25 @@ def main():
       "`/dev/hmm_dmirror0`, upstream ioctls only. *Snapshot* is one "
       "`hmm_range_fault()` walk (HMM_DMIRROR_SNAPSHOT); *fault + read* is a "
       "first HMM_DMIRROR_READ, which faults the range into the mirror; *read* "
-      "a second one. *Device-private* pages were migrated to dmirror0 "
-      "(HMM_DMIRROR_MIGRATE_TO_DEV) and are read through a second open of the "
-      "same device: same owner, so the policy is never asked. "
+      "a second one. *Migrate* is HMM_DMIRROR_MIGRATE_TO_DEV. The "
+      "*device-private* snapshot goes through a second open of dmirror0 (same "
+      "owner: `hmm_range_fault()` reports the pages in place and the policy "
+      "is never asked). There is no device-private *read*: on the unpatched "
+      "kernel, HMM_DMIRROR_READ of device-private pages oopses in "
+      "`dmirror_do_read()` once 64 pages or more were migrated (16 do not), "
+      "an upstream test_hmm bug this benchmark ran into; the series' test_hmm "
+      "keeps the backing page in its mirror and does not. The patched side "
+      "includes the series' changes to test_hmm itself (device naming, the "
+      "revocation notifier and generation checks on its fault and migration "
+      "paths), not only the hook in `mm/`; the snapshots are the purest "
+      "measure of the hook. "
       "Ratio = patched time / unpatched time; the goal is at most 1.01.")
     w("")
     w("| Operation | Pages | Unpatched µs | Patched µs | Unpatched MiB/s | Patched MiB/s | Ratio |")
     w("|---|---|---|---|---|---|---|")
     rows = [("Snapshot", "system", "snapshot_sys"), ("Fault + read", "system", "fault_read_sys"),
-            ("Read", "system", "read_sys"), ("Snapshot", "device-private", "snapshot_dev"),
-            ("Fault + read", "device-private", "fault_read_dev"), ("Read", "device-private", "read_dev")]
+            ("Read", "system", "read_sys"), ("Migrate to dmirror0", "system", "migrate_to_dev"),
+            ("Snapshot", "device-private", "snapshot_dev")]
     worst = 0.0
     for label, kind, k in rows:
         u, p = num(un, k), num(pa, k)

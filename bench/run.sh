@@ -18,8 +18,8 @@ export BENCH_NPAGES=${BENCH_NPAGES:-4096}
 export BENCH_REPS=${BENCH_REPS:-9}
 export BENCH_LOOPS=${BENCH_LOOPS:-500000}
 export BENCH_SIZES=${BENCH_SIZES:-2 64 1024}
-export BENCH_ROUNDS=${BENCH_ROUNDS:-3}
-export BENCH_OVERHEAD_REPS=${BENCH_OVERHEAD_REPS:-15}
+export BENCH_ROUNDS=${BENCH_ROUNDS:-5}
+export BENCH_OVERHEAD_REPS=${BENCH_OVERHEAD_REPS:-25}
 OUT=build/bench/results
 rm -rf "$OUT"
 mkdir -p "$OUT" build/logs
@@ -33,7 +33,9 @@ vm() {
 	local name=$1 kernel=$2 mem=$3 script=$4 t=$SECONDS
 	echo "  BENCH   $name ($kernel)"
 	if ! tests/vm/run --kernel "$kernel" --mem "$mem" --timeout 1500 --append "$CLOCK" \
-		--log "build/logs/bench-$name.log" -- "$script" >/dev/null; then
+		--log "build/logs/bench-$name.log" -- env BENCH_NPAGES="$BENCH_NPAGES" \
+		BENCH_REPS="$BENCH_REPS" BENCH_LOOPS="$BENCH_LOOPS" BENCH_SIZES="$BENCH_SIZES" \
+		BENCH_OVERHEAD_REPS="$BENCH_OVERHEAD_REPS" "$script" >/dev/null; then
 		echo "bench: the $name run failed; see build/logs/bench-$name.log" >&2
 		tail -n 20 "build/logs/bench-$name.log" >&2
 		exit 1
