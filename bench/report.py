@@ -44,8 +44,9 @@ def main():
     out_dir, md_path, dat_path = sys.argv[1:4]
     m = load(f"{out_dir}/machine.txt")
     rounds = int(m["rounds"])
-    un = merge([load(f"{out_dir}/unpatched-{r}.txt") for r in range(1, rounds + 1)])
-    pa = merge([load(f"{out_dir}/patched-{r}.txt") for r in range(1, rounds + 1)])
+    un_runs = [load(f"{out_dir}/unpatched-{r}.txt") for r in range(1, rounds + 1)]
+    pa_runs = [load(f"{out_dir}/patched-{r}.txt") for r in range(1, rounds + 1)]
+    un, pa = merge(un_runs), merge(pa_runs)
     na = load(f"{out_dir}/native.txt")
     npages = int(m["npages"])
     mib = npages * 4096 / 2**20
@@ -101,8 +102,9 @@ def main():
       "measure of the hook. "
       "Ratio = patched time / unpatched time; the goal is at most 1.01.")
     w("")
-    w("| Operation | Pages | Unpatched µs | Patched µs | Unpatched MiB/s | Patched MiB/s | Ratio |")
-    w("|---|---|---|---|---|---|---|")
+    w("| Operation | Pages | Unpatched µs | Patched µs | Unpatched MiB/s | Patched MiB/s | Ratio "
+      "| Rounds where patched was slower |")
+    w("|---|---|---|---|---|---|---|---|")
     rows = [("Snapshot", "system", "snapshot_sys"), ("Fault + read", "system", "fault_read_sys"),
             ("Read", "system", "read_sys"), ("Migrate to dmirror0", "system", "migrate_to_dev"),
             ("Snapshot", "device-private", "snapshot_dev")]
@@ -112,7 +114,8 @@ def main():
         r = ratio(p, u)
         worst = max(worst, r) if not math.isnan(r) else worst
         w(f"| {label} | {kind} | {fmt(u / 1e3)} | {fmt(p / 1e3)} | {fmt(mib / (u / 1e9), 0)} "
-          f"| {fmt(mib / (p / 1e9), 0)} | **{fmt(r, 3)}** |")
+          f"| {fmt(mib / (p / 1e9), 0)} | **{fmt(r, 3)}** "
+          f"| {sum(num(b, k) > num(a, k) for a, b in zip(un_runs, pa_runs))} of {rounds} |")
     w("")
     w(f"Largest ratio: **{fmt(worst, 3)}**.")
     w("")
@@ -204,9 +207,13 @@ def main():
     def verdict(ok):
         return "met" if ok else "**not met**"
     w(f"- Hook overhead with no policy, patched / unpatched at most 1.01: "
-      f"{verdict(worst <= 1.01)} (largest ratio {fmt(worst, 3)}). Under TCG "
-      "with a shared host, differences of a few percent are within the noise "
-      "of one run; the rounds are there to show it.")
+      f"{verdict(worst <= 1.01)} (largest ratio {fmt(worst, 3)}). Where the "
+      "patched kernel is slower in every round, the difference is not noise; "
+      "but it shows on paths the series leaves alone too (the system-page "
+      "snapshot runs the same `mm/hmm.c` and test_hmm code on both kernels), "
+      "so under TCG it cannot be pinned on the hook: code placement in a "
+      "different kernel image changes how QEMU translates and chains it. A "
+      "1% goal needs KVM or bare metal, where `perf` can attribute the cycles.")
     r2 = ratio(b2, n2)
     w(f"- BPF at most 1.5x native per decision: {verdict(r2 <= 1.5)} "
       f"({fmt(r2, 2)}x through the hook, {fmt(ratio(b2 - z2, n2 - z2), 2)}x net of the hook). "

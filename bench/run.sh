@@ -69,6 +69,6 @@ vm native build/kernel-native 3072 bench/guest-policy.sh
 	echo "total_seconds $((SECONDS - start))"
 } >"$OUT/machine.txt"
 
-python3 bench/report.py "$OUT" bench/RESULTS.md bench/decision-cost.dat
-gnuplot -e "data='bench/decision-cost.dat'; out='bench/decision-cost.svg'" bench/decision-cost.gp
+python3 bench/report.py "$OUT" bench/RESULTS.md "$OUT/decision-cost.dat"
+gnuplot -e "data='$OUT/decision-cost.dat'; out='bench/decision-cost.svg'" bench/decision-cost.gp
 echo "  BENCH   bench/RESULTS.md, bench/decision-cost.svg ($((SECONDS - start)) s)"
