@@ -62,6 +62,6 @@ mkdir -p "$KSFT"
 make -C "$SRC/tools/testing/selftests/pagemap_reach" -j"$JOBS" \
 	OUTPUT="$KSFT" VMLINUX_BTF="$KDIR/vmlinux" CLANG=clang-19 \
 	BPFTOOL="$OUT/bpftool" >>"$LOG" 2>&1 || fail "kselftests"
-cp "$SRC/tools/testing/selftests/pagemap_reach/run_pagemap_reach.sh" "$KSFT/"
+cp "$SRC/tools/testing/selftests/pagemap_reach/run_tests.sh" "$KSFT/"
 
 echo "$KDIR" >"$STAMP"
