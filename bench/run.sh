@@ -24,6 +24,8 @@ OUT=build/bench/results
 rm -rf "$OUT"
 mkdir -p "$OUT" build/logs
 start=$SECONDS
+# What was measured: the tree as the run starts.
+COMMIT=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo -dirty)
 # The guest cannot calibrate its TSC under TCG and would time in 4 ms
 # jiffies; its TSC runs at the host's rate (see bench/tsc_khz.c).
 CLOCK="tsc_early_khz=$(build/bench/tsc_khz) tsc=reliable"
@@ -59,7 +61,7 @@ vm native build/kernel-native 3072 bench/guest-policy.sh
 	echo "host_kernel $(uname -r)"
 	echo "qemu $(qemu-system-x86_64 --version | head -n1)"
 	echo "date $(date -u '+%Y-%m-%d %H:%M UTC')"
-	echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo -dirty)"
+	echo "commit $COMMIT"
 	echo "npages $BENCH_NPAGES"
 	echo "reps $BENCH_REPS"
 	echo "rounds $BENCH_ROUNDS"
