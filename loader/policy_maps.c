@@ -313,39 +313,69 @@ static int current_matrix(const struct policy_maps *m)
 	return fd < 0 ? -errno : fd;
 }
 
+/*
+ * Every index of the matrix: the keys of the batch calls below, which move
+ * the whole matrix in one system call instead of one per cell.
+ */
+static __u32 *matrix_keys(void)
+{
+	__u32 *keys = malloc(sizeof(*keys) * P2PREACH_POLICY_CELLS);
+
+	for (__u32 i = 0; keys && i < P2PREACH_POLICY_CELLS; i++)
+		keys[i] = i;
+	return keys;
+}
+
 int policy_read_matrix(const struct policy_maps *m, struct policy_cells *out)
 {
-	int fd = current_matrix(m), err = 0;
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	__u32 count = P2PREACH_POLICY_CELLS, next;
+	__u32 *keys = matrix_keys();
+	int fd, err;
 
-	if (fd < 0)
+	if (!keys)
+		return -ENOMEM;
+	fd = current_matrix(m);
+	if (fd < 0) {
+		free(keys);
 		return fd;
-	for (__u32 i = 0; i < P2PREACH_POLICY_CELLS; i++) {
-		if (bpf_map_lookup_elem(fd, &i, &out->cell[i])) {
-			err = -errno;
-			break;
-		}
 	}
+	/* -ENOENT: the walk reached the end of the array, as it should. */
+	err = bpf_map_lookup_batch(fd, NULL, &next, keys, out->cell, &count, &opts);
+	if ((!err || err == -ENOENT) && count != P2PREACH_POLICY_CELLS)
+		err = -EIO;
+	else if (err == -ENOENT)
+		err = 0;
 	close(fd);
+	free(keys);
 	return err;
 }
 
 int policy_swap_matrix(const struct policy_maps *m,
 		       const struct policy_cells *cells)
 {
-	__u32 zero = 0;
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	__u32 zero = 0, count = P2PREACH_POLICY_CELLS;
+	__u32 *keys = matrix_keys();
 	int fd, err = 0;
 
+	if (!keys)
+		return -ENOMEM;
 	/* Same shape as the map the object declares, or the slot refuses it. */
 	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "p2p_matrix", sizeof(__u32),
 			    sizeof(__u32), P2PREACH_POLICY_CELLS, NULL);
-	if (fd < 0)
-		return -errno;
-	for (__u32 i = 0; i < P2PREACH_POLICY_CELLS && !err; i++)
-		if (bpf_map_update_elem(fd, &i, &cells->cell[i], BPF_ANY))
-			err = -errno;
+	if (fd < 0) {
+		err = -errno;
+		free(keys);
+		return err;
+	}
+	err = bpf_map_update_batch(fd, keys, cells->cell, &count, &opts);
+	if (!err && count != P2PREACH_POLICY_CELLS)
+		err = -EIO;
 	if (!err && bpf_map_update_elem(m->policy, &zero, &fd, BPF_ANY))
 		err = -errno;
 	close(fd);
+	free(keys);
 	return err;
 }
 
