@@ -57,7 +57,8 @@ struct {
 static __always_inline int device_index(struct device *dev, __u32 *index)
 {
 	struct p2preach_name key = {};
-	const char *name = BPF_CORE_READ(dev, kobj.name);
+	/* dev is a trusted pointer: a plain load, no helper call. */
+	const char *name = dev->kobj.name;
 	__u32 *found;
 
 	if (!name || bpf_probe_read_kernel_str(key.name, sizeof(key.name), name) < 0)
