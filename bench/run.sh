@@ -37,7 +37,7 @@ vm() {
 	if ! tests/vm/run --kernel "$kernel" --mem "$mem" --timeout 1500 --append "$CLOCK" \
 		--log "build/logs/bench-$name.log" -- env BENCH_NPAGES="$BENCH_NPAGES" \
 		BENCH_REPS="$BENCH_REPS" BENCH_LOOPS="$BENCH_LOOPS" BENCH_SIZES="$BENCH_SIZES" \
-		BENCH_OVERHEAD_REPS="$BENCH_OVERHEAD_REPS" "$script" >/dev/null; then
+		BENCH_OVERHEAD_REPS="$BENCH_OVERHEAD_REPS" BENCH_ROUNDS="$BENCH_ROUNDS" "$script" >/dev/null; then
 		echo "bench: the $name run failed; see build/logs/bench-$name.log" >&2
 		tail -n 20 "build/logs/bench-$name.log" >&2
 		exit 1
