@@ -83,18 +83,18 @@ loader: $(B)/p2preach
 
 PEER_SRCS := tests/vm/peer_access.c tests/vm/dmirror.c tests/vm/tap.c loader/policy_maps.c \
 	loader/names.c loader/verdict.c loader/log.c
-$(B)/tests/peer_access: $(PEER_SRCS) tests/vm/dmirror.h tests/vm/tap.h $(LOADER_HDRS) $(B)/tools/.kernel
+$(B)/tests/peer_access: $(PEER_SRCS) tests/vm/dmirror.h tests/vm/dmirror_ioctl.h tests/vm/tap.h $(LOADER_HDRS) $(B)/tools/.kernel
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS) -I$(KSRC) -Itests/vm $(PEER_SRCS) $(LDLIBS) -o $@
 
-$(B)/tests/stress: tests/vm/stress.c tests/vm/dmirror.c tests/vm/tap.c tests/vm/dmirror.h bpf/p2preach.h $(SKEL)
+$(B)/tests/stress: tests/vm/stress.c tests/vm/dmirror.c tests/vm/tap.c tests/vm/dmirror.h tests/vm/dmirror_ioctl.h bpf/p2preach.h $(SKEL)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS) -I$(KSRC) -Itests/vm tests/vm/stress.c tests/vm/dmirror.c tests/vm/tap.c $(LDLIBS) -lpthread -o $@
 
 # Does an edit reach pages already mapped? (t-cli)
-$(B)/tests/hold: tests/vm/hold.c tests/vm/dmirror.c tests/vm/tap.c tests/vm/dmirror.h $(B)/tools/.kernel
+$(B)/tests/hold: tests/vm/hold.c tests/vm/dmirror.c tests/vm/tap.c tests/vm/dmirror.h tests/vm/dmirror_ioctl.h $(B)/tools/.kernel
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS) -I$(KSRC) -Itests/vm tests/vm/hold.c tests/vm/dmirror.c tests/vm/tap.c -o $@

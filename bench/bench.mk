@@ -12,10 +12,10 @@ bench-kernels: deps
 	$(Q)scripts/build-kernel.sh unpatched
 	$(Q)scripts/build-kernel.sh native
 
-$(BB)/overhead $(BB)/peer: $(BB)/%: bench/%.c bench/hmm.c bench/hmm.h $(B)/tools/.kernel
+$(BB)/overhead $(BB)/peer: $(BB)/%: bench/%.c bench/hmm.c bench/hmm.h tests/vm/dmirror_ioctl.h $(B)/tools/.kernel
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(CFLAGS) -I$(KSRC) -Ibench $< bench/hmm.c -o $@
+	$(Q)$(CC) $(CFLAGS) -I$(KSRC) -Ibench -Itests/vm $< bench/hmm.c -o $@
 
 $(BB)/tsc_khz: bench/tsc_khz.c
 	@mkdir -p $(@D)

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,29 +32,11 @@ int hb_open(int dev)
 	return fd;
 }
 
-int hb_cmd(int fd, unsigned long req, void *addr, void *buf,
-	   unsigned long npages, struct hmm_dmirror_cmd *out)
-{
-	struct hmm_dmirror_cmd cmd = {
-		.addr = (__u64)(unsigned long)addr,
-		.ptr = (__u64)(unsigned long)buf,
-		.npages = npages,
-	};
-	int ret;
-
-	do
-		ret = ioctl(fd, req, &cmd);
-	while (ret && errno == EINTR);
-	if (out)
-		*out = cmd;
-	return ret ? -errno : 0;
-}
-
 double hb_timed(int fd, unsigned long req, void *addr, void *buf,
 		unsigned long npages)
 {
 	double t = hb_now_ns();
-	int ret = hb_cmd(fd, req, addr, buf, npages, NULL);
+	int ret = dmirror_ioctl(fd, req, addr, buf, npages, NULL);
 
 	if (ret)
 		die("test_hmm command", -ret);
@@ -89,7 +70,7 @@ void hb_to_device(int fd, char *p, unsigned long npages)
 
 	if (!copy)
 		die("malloc", ENOMEM);
-	ret = hb_cmd(fd, HMM_DMIRROR_MIGRATE_TO_DEV, p, copy, npages, &cmd);
+	ret = dmirror_ioctl(fd, HMM_DMIRROR_MIGRATE_TO_DEV, p, copy, npages, &cmd);
 	free(copy);
 	if (ret)
 		die("migrate to device", -ret);

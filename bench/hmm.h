@@ -6,16 +6,13 @@
 #include <stddef.h>
 #include <linux/types.h>
 
-#include "lib/test_hmm_uapi.h"
+#include "dmirror_ioctl.h"
 
 extern long hb_page;
 
 /* A new open of /dev/hmm_dmirrorN (each open is its own mirror); exits on error. */
 int hb_open(int dev);
-/* One test_hmm command; 0 or -errno. */
-int hb_cmd(int fd, unsigned long req, void *addr, void *buf,
-	   unsigned long npages, struct hmm_dmirror_cmd *out);
-/* Like hb_cmd, but exits on error; returns the time it took in ns. */
+/* Like dmirror_ioctl(), but exits on error; returns the time it took in ns. */
 double hb_timed(int fd, unsigned long req, void *addr, void *buf,
 		unsigned long npages);
 

@@ -30,7 +30,7 @@ static unsigned long moved(int provider, char *p, unsigned long npages)
 	unsigned char *m = malloc(npages);
 	unsigned long n = 0;
 
-	if (!m || hb_cmd(provider, HMM_DMIRROR_SNAPSHOT, p, m, npages, NULL))
+	if (!m || dmirror_ioctl(provider, HMM_DMIRROR_SNAPSHOT, p, m, npages, NULL))
 		exit(1);
 	for (unsigned long i = 0; i < npages; i++)
 		n += (m[i] & 0xf0) != HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL;
@@ -94,7 +94,7 @@ static double edit(char *const argv[], int client, char *p, unsigned char want)
 
 	run(argv);
 	for (int tries = 0; tries < 100000; tries++) {
-		if (hb_cmd(client, HMM_DMIRROR_SNAPSHOT, p, &m, 1, NULL))
+		if (dmirror_ioctl(client, HMM_DMIRROR_SNAPSHOT, p, &m, 1, NULL))
 			exit(1);
 		if (m == want)
 			return hb_now_ns() - t;

@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "dmirror.h"
+#include "dmirror_ioctl.h"
 #include "tap.h"
 
 long dm_page_size;
@@ -41,19 +41,7 @@ void dm_close(void)
 int dm_cmd(int dev, unsigned long req, void *addr, void *buf,
 	   unsigned long npages, struct hmm_dmirror_cmd *out)
 {
-	struct hmm_dmirror_cmd cmd = {
-		.addr = (__u64)(unsigned long)addr,
-		.ptr = (__u64)(unsigned long)buf,
-		.npages = npages,
-	};
-	int ret;
-
-	do
-		ret = ioctl(fds[dev], req, &cmd);
-	while (ret && errno == EINTR);
-	if (out)
-		*out = cmd;
-	return ret ? -errno : 0;
+	return dmirror_ioctl(fds[dev], req, addr, buf, npages, out);
 }
 
 char *dm_map(unsigned long npages)

@@ -2,7 +2,7 @@
 # Included by the top-level Makefile (needs CLANG, BPFTOOL, CFLAGS, LDLIBS).
 
 VM_TEST_LIB := tests/vm/dmirror.c tests/vm/tap.c
-VM_TEST_HDRS := tests/vm/dmirror.h tests/vm/tap.h
+VM_TEST_HDRS := tests/vm/dmirror.h tests/vm/dmirror_ioctl.h tests/vm/tap.h
 
 $(B)/tests/%.bpf.o: tests/bpf/%.bpf.c $(B)/tools/.kernel
 	@mkdir -p $(@D)
