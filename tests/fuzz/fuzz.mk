@@ -11,7 +11,7 @@ FUZZ_DIR := $(B)/fuzz
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra \
 	-Werror -Ibpf -Iloader \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_HDRS := bpf/p2preach.h $(wildcard loader/*.h)
+FUZZ_HDRS := bpf/p2preach.h $(wildcard loader/*.h) tests/fuzz/fuzz.h
 FUZZ_NAMES := policy_file cli
 FUZZ_BINS := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_NAMES))
 

@@ -14,14 +14,7 @@
 
 #include "cli.h"
 #include "p2preach.h"
-
-#define check(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: broken promise: %s\n",		\
-			__FILE__, __LINE__, #cond);			\
-		abort();						\
-	}								\
-} while (0)
+#include "fuzz.h"
 
 /* More than any real command line; keeps each run cheap. */
 #define MAX_ARGS	64

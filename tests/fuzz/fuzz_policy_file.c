@@ -19,14 +19,7 @@
 
 #include "policy_file.h"
 #include "policy_rules.h"
-
-#define check(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: broken promise: %s\n",		\
-			__FILE__, __LINE__, #cond);			\
-		abort();						\
-	}								\
-} while (0)
+#include "fuzz.h"
 
 /* Static: struct policy is too big to keep several on the stack. */
 static struct policy pol, untouched;
