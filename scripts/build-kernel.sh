@@ -1,13 +1,14 @@
 #!/bin/bash
-# Build the test kernel: Debian's linux-source-6.12 + kernel-patch/series +
+# Build the test kernel: Debian's linux-source-7.3 + kernel-patch/series +
 # tests/vm/kernel.config. The result lives in a cache directory named by a
 # hash of all inputs, so an unchanged tree never rebuilds; build/kernel
 # points at it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+. scripts/kernel-source.sh
 
-TARBALL=${P2PREACH_KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+TARBALL=$KERNEL_TARBALL
 CACHE=${P2PREACH_CACHE:-/var/tmp/p2preach-cache}
 FRAGMENT=tests/vm/kernel.config
 LINK=build/kernel
@@ -62,7 +63,7 @@ done
 # Everything that can change the result goes into the hash.
 inputs() {
 	stat -c '%s %Y' "$TARBALL"
-	dpkg-query -W -f='${Version}\n' linux-source-6.12 2>/dev/null || true
+	kernel_source_version
 	gcc --version | head -n1
 	pahole --version
 	for p in "${PATCHES[@]}"; do
@@ -76,7 +77,7 @@ inputs() {
 	echo "== config"
 	fragment
 	echo "== script"
-	cat "$0"
+	cat "$0" scripts/kernel-source.sh
 }
 HASH=$(inputs | sha256sum | cut -c1-16)${VARIANT:+-$VARIANT}
 OUT=$CACHE/kernel-$HASH
@@ -109,8 +110,7 @@ fail() {
 }
 
 say "unpacking $(basename "$TARBALL")"
-tar -xJf "$TARBALL" -C "$TMP" >>"$LOG" 2>&1 || fail "unpack"
-mv "$TMP"/linux-source-6.12 "$TMP/src"
+kernel_source_unpack "$TMP" >>"$LOG" 2>&1 || fail "unpack"
 
 if [[ ${#PATCHES[@]} -gt 0 ]]; then
 	say "applying ${#PATCHES[@]} patches"

@@ -1,12 +1,13 @@
 #!/bin/bash
 # Series hygiene: apply kernel-patch/ with `git am` to a pristine
-# linux-source-6.12 tree, and build the test kernel after every patch, so
+# linux-source-7.3 tree, and build the test kernel after every patch, so
 # that each patch builds on its own. Also runs checkpatch --strict on each.
 # Takes long (a kernel build per patch, incremental with ccache).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-TARBALL=${P2PREACH_KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+. scripts/kernel-source.sh
+TARBALL=$KERNEL_TARBALL
 CACHE=${P2PREACH_CACHE:-/var/tmp/p2preach-cache}
 WORK=$CACHE/series-check
 LOG=$ROOT/build/logs/series-check.log
@@ -18,8 +19,8 @@ rm -rf "$WORK"
 mkdir -p "$WORK"
 trap 'rm -rf "$WORK"' EXIT
 echo "  SERIES  unpacking a pristine tree"
-tar -xJf "$TARBALL" -C "$WORK"
-SRC=$WORK/linux-source-6.12
+kernel_source_unpack "$WORK"
+SRC=$WORK/src
 G=(git -C "$SRC" -c user.name=series-check -c user.email=series-check@localhost)
 "${G[@]}" init -q
 "${G[@]}" add -f -A
