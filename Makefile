@@ -63,7 +63,7 @@ $(B)/tools/.kernel: tools ;
 $(B)/bpf/%.bpf.o: bpf/%.bpf.c bpf/p2preach.h $(B)/tools/.kernel
 	@mkdir -p $(@D)
 	@echo "  BPF     $@"
-	$(Q)$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 \
+	$(Q)$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 -fms-extensions -Wno-microsoft-anon-tag \
 		-I$(B) -I$(TOOLS)/include -Ibpf -c $< -o $@
 
 $(B)/bpf/%.skel.h: $(B)/bpf/%.bpf.o

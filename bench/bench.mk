@@ -25,7 +25,7 @@ $(BB)/tsc_khz: bench/tsc_khz.c
 $(BB)/bpf/%.bpf.o: bpf/%.bpf.c bpf/p2preach.h $(B)/tools/.kernel
 	@mkdir -p $(@D)
 	@echo "  BPF     $@"
-	$(Q)$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 \
+	$(Q)$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 -fms-extensions -Wno-microsoft-anon-tag \
 		-DP2PREACH_MAX_DEVICES=$(BENCH_MAX) \
 		-I$(B) -I$(TOOLS)/include -Ibpf -c $< -o $@
 

@@ -50,8 +50,10 @@ mv "$ROOT/build/vmlinux.h.tmp" "$ROOT/build/vmlinux.h"
 say "hmm-tests (upstream selftest, static)"
 (cd "$SRC/tools/testing/selftests/mm" &&
 	gcc -Wall -O2 -static -U_FORTIFY_SOURCE -I "$SRC" \
-		-isystem "$KDIR/headers/include" hmm-tests.c \
-		-lrt -lpthread -lm -o "$ROOT/build/hmm-tests") >>"$LOG" 2>&1 ||
+		-I "$SRC/tools/testing/selftests" \
+		-isystem "$KDIR/headers/include" hmm-tests.c vm_util.c \
+		hugepage_settings.c -lrt -lpthread -lm \
+		-o "$ROOT/build/hmm-tests") >>"$LOG" 2>&1 ||
 	fail "hmm-tests"
 
 # Built by its own kselftest Makefile, as upstream would; only the output

@@ -1,7 +1,9 @@
 #!/bin/bash
 # Series hygiene: apply kernel-patch/ with `git am` to a pristine
 # linux-source-7.3 tree, and build the test kernel after every patch, so
-# that each patch builds on its own. Also runs checkpatch --strict on each.
+# that each patch builds on its own. For each patch also: checkpatch
+# --strict, a W=1 and sparse (C=2) build of the objects it touches, and
+# kernel-doc -Wall on the files it adds.
 # Takes long (a kernel build per patch, incremental with ccache).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +33,32 @@ export CCACHE_IGNOREOPTIONS='-fmacro-prefix-map=*'
 export KBUILD_BUILD_TIMESTAMP="@$(stat -c %Y "$TARBALL")"
 MAKEARGS=(-C "$SRC" O="$WORK/obj" -j"$JOBS" CC="ccache gcc")
 
+SPARSE=$(scripts/build-sparse.sh)
+
+# The objects of the .c files a commit touches (built in the test config).
+touched_objects() {
+	"${G[@]}" diff --name-only --diff-filter=AM HEAD~1 HEAD -- '*.c' |
+		grep -v '^tools/' | sed 's/\.c$/.o/' || true
+}
+
+# Warnings in a W=1 + sparse build of the touched objects, or nothing.
+object_warnings() {
+	local objs
+	mapfile -t objs < <(touched_objects)
+	[[ ${#objs[@]} -gt 0 ]] || return 0
+	for o in "${objs[@]}"; do touch "$SRC/${o%.o}.c"; done
+	make "${MAKEARGS[@]}" W=1 C=2 CHECK="$SPARSE" "${objs[@]}" 2>&1 |
+		grep -E 'warning:|error:' || true
+}
+
+# kernel-doc -Wall on the C files and headers a commit adds.
+doc_warnings() {
+	"${G[@]}" diff --name-only --diff-filter=A HEAD~1 HEAD -- '*.c' '*.h' |
+		grep -v '^tools/' | while read -r f; do
+		PATH=/usr/bin:$PATH "$SRC/scripts/kernel-doc" -Wall -none "$SRC/$f" 2>&1
+	done
+}
+
 n=0 bad=0
 while read -r p; do
 	n=$((n + 1))
@@ -47,6 +75,19 @@ while read -r p; do
 		echo "check-series: the tree does not build after $p (log: $LOG)" >&2
 		exit 1
 	fi
+	w=$(object_warnings)
+	if [[ -n $w ]]; then
+		echo "check-series: W=1 or sparse warnings after $p:" >&2
+		echo "$w" >&2
+		bad=1
+	fi
+	w=$(doc_warnings)
+	if [[ -n $w ]]; then
+		echo "check-series: kernel-doc warnings in files $p adds:" >&2
+		echo "$w" >&2
+		bad=1
+	fi
 done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' kernel-patch/series)
 [[ $bad -eq 0 ]] || exit 1
-echo "  SERIES  all $n patches apply with git am and build one by one"
+echo "  SERIES  all $n patches apply with git am, build one by one, and are"
+echo "          checkpatch, W=1, sparse and kernel-doc clean"

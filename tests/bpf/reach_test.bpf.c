@@ -15,7 +15,7 @@
 char LICENSE[] SEC("license") = "GPL";
 
 extern int bpf_pagemap_reach_changed(void) __ksym;
-extern int bpf_pagemap_reach_pci_distance(const char *client, __u32 client__sz,
+extern int bpf_pci_p2pdma_distance(const char *client, __u32 client__sz,
 					  const char *provider,
 					  __u32 provider__sz) __ksym;
 
@@ -108,7 +108,7 @@ int pci_distance(struct pci_query *q)
 
 	__builtin_memcpy(client, q->client, NAME_LEN);
 	__builtin_memcpy(provider, q->provider, NAME_LEN);
-	q->distance = bpf_pagemap_reach_pci_distance(client, NAME_LEN,
+	q->distance = bpf_pci_p2pdma_distance(client, NAME_LEN,
 						     provider, NAME_LEN);
 	return 0;
 }

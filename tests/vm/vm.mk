@@ -7,7 +7,7 @@ VM_TEST_HDRS := tests/vm/dmirror.h tests/vm/dmirror_ioctl.h tests/vm/tap.h
 $(B)/tests/%.bpf.o: tests/bpf/%.bpf.c $(B)/tools/.kernel
 	@mkdir -p $(@D)
 	@echo "  BPF     $@"
-	$(Q)$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 \
+	$(Q)$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 -fms-extensions -Wno-microsoft-anon-tag \
 		-I$(B) -I$(TOOLS)/include -c $< -o $@
 
 $(B)/tests/%.skel.h: $(B)/tests/%.bpf.o
@@ -16,7 +16,7 @@ $(B)/tests/%.skel.h: $(B)/tests/%.bpf.o
 
 $(B)/tests/reach: tests/vm/reach.c $(VM_TEST_LIB) $(VM_TEST_HDRS) $(B)/tests/reach_test.skel.h
 	@echo "  CC      $@"
-	$(Q)$(CC) $(CFLAGS) -I$(KSRC) -Itests/vm -I$(B)/tests tests/vm/reach.c $(VM_TEST_LIB) $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) -I$(KSRC) -Itests/vm -I$(B)/tests tests/vm/reach.c $(VM_TEST_LIB) $(LDLIBS) -lcap -lpthread -o $@
 
 vm-tests: $(B)/tests/reach
 
