@@ -29,7 +29,8 @@ DEB := $(DEB_OUT)/p2preach_$(DEB_VERSION)_amd64.deb
 # way, only when missing).
 DEB_TOOLS := debhelper lintian dpkg-dev
 .PHONY: deb deb-deps deb-kernel
-deb-deps:
+# After deps: apt runs one at a time.
+deb-deps: deps
 	$(Q)missing=$$(for p in $(DEB_TOOLS); do \
 		dpkg-query -W -f='$${db:Status-Abbrev}\n' $$p 2>/dev/null | grep -q '^ii' || echo $$p; \
 		done); \
