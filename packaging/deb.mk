@@ -78,3 +78,9 @@ deb: $(B)/p2preach $(BPF_OBJ) $(EXAMPLES) | deb-deps
 KCONFIG ?= /boot/config-$(shell uname -r)
 deb-kernel: deps deb-deps
 	$(Q)packaging/deb-kernel.sh $(KCONFIG)
+
+# make clean also drops the packages and t-boot's root filesystem copy.
+.PHONY: clean-deb
+clean: clean-deb
+clean-deb:
+	rm -rf $(DEB_OUT) $(B)/boot
