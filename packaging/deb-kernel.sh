@@ -75,8 +75,8 @@ kmake() { nice -n 10 make "${MAKEARGS[@]}" "$@" >>"$LOG" 2>&1; }
 say "configuring from $CONFIG"
 mkdir -p "$WORK/obj"
 cp "$CONFIG" "$WORK/obj/.config"
-# Distribution configs name their own signing certificates, which are not
-# here: the build makes a module signing key of its own instead.
+# Distribution configs name certificate files that only the distribution's
+# build has (Debian: debian/certs/...): trust only the kernel's own.
 "$WORK/src/scripts/config" --file "$WORK/obj/.config" \
 	--enable PAGEMAP_REACH \
 	--set-str SYSTEM_TRUSTED_KEYS "" --set-str SYSTEM_REVOCATION_KEYS "" \
