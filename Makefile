@@ -45,6 +45,7 @@ include tests/unit/unit.mk
 include tests/fuzz/fuzz.mk
 include tests/vm/vm.mk
 include bench/bench.mk
+include packaging/deb.mk
 unit-bin: $(UNIT_TESTS)
 
 deps:

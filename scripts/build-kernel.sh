@@ -135,9 +135,10 @@ if command -v ccache >/dev/null; then
 	export CCACHE_IGNOREOPTIONS='-fmacro-prefix-map=*'
 	MAKEARGS+=(CC="ccache gcc")
 fi
-# Fixed build identity: reproducible, and keeps ccache hits.
+# Fixed build identity: reproducible, and keeps ccache hits. A fixed
+# version (#1) also lets bindeb-pkg below reuse the linked kernel.
 export KBUILD_BUILD_TIMESTAMP="@$(stat -c %Y "$TARBALL")"
-export KBUILD_BUILD_USER=p2preach KBUILD_BUILD_HOST=p2preach
+export KBUILD_BUILD_USER=p2preach KBUILD_BUILD_HOST=p2preach KBUILD_BUILD_VERSION=1
 kmake() { nice -n 10 make "${MAKEARGS[@]}" "$@" >>"$LOG" 2>&1; }
 
 say "configuring from $FRAGMENT"
@@ -172,6 +173,21 @@ say "building bzImage and modules (log: $LOG)"
 kmake bzImage modules || fail "kernel build"
 say "installing headers"
 kmake headers_install INSTALL_HDR_PATH="$TMP/headers" || fail "headers_install"
+
+# The test kernel as a Debian package too (t-boot installs it), made by the
+# kernel's own bindeb-pkg from the objects just built: its revision is
+# the build's version, so nothing is compiled or linked again. No headers
+# or -dbg package; the linux-image-*.deb stays next to bzImage.
+if [[ -z $VARIANT ]]; then
+	say "packaging linux-image (bindeb-pkg)"
+	command -v dh_testdir >/dev/null || die "debhelper missing (make deps)"
+	kver=$(make -s "${MAKEARGS[@]}" kernelversion)
+	DEB_BUILD_PROFILES="pkg.linux-upstream.nokernelheaders pkg.linux-upstream.nokerneldbg" \
+		kmake bindeb-pkg KDEB_PKGVERSION="$kver-$KBUILD_BUILD_VERSION" \
+		KDEB_CHANGELOG_DIST=bookworm DPKG_FLAGS=-d || fail "bindeb-pkg"
+	rm -f "$TMP"/*.buildinfo "$TMP"/*.changes "$TMP"/linux-libc-dev_*.deb
+	compgen -G "$TMP/linux-image-*.deb" >/dev/null || fail "bindeb-pkg (no linux-image package)"
+fi
 
 cp "$TMP/obj/arch/x86/boot/bzImage" "$TMP/obj/vmlinux" "$TMP/obj/lib/test_hmm.ko" "$TMP/"
 cp "$TMP/obj/.config" "$TMP/config"

@@ -63,6 +63,31 @@ else
 fi
 check "and the policy is unchanged" remote-read $PROBE probe hmm_dmirror1 hmm_dmirror0
 
+# The admin purges the package: the unit stops cleanly, the policy is
+# detached with no pin left, and test_hmm is back to going through RAM.
+sleep 1
+since=$(date '+%Y-%m-%d %H:%M:%S')
+if DEBIAN_FRONTEND=noninteractive apt-get purge -y -q p2preach >/tmp/purge.log 2>&1; then
+	ok "apt-get purge p2preach"
+else
+	not_ok "apt-get purge p2preach failed: $(tail -n 5 /tmp/purge.log)"
+fi
+check "the purge left the service inactive" inactive systemctl is-active p2preach
+stop=$(journalctl -u p2preach --since "$since" -o cat)
+if echo "$stop" | grep -q "stopping; the pinned policy stays in force" &&
+   echo "$stop" | grep -q "Deactivated successfully" &&
+   ! echo "$stop" | grep -Eq "Failed with result|code=(exited|killed|dumped)"; then
+	ok "the daemon stopped on SIGTERM and exited cleanly"
+else
+	not_ok "the unit did not stop cleanly: $(echo $stop)"
+fi
+check "no pins are left under /sys/fs/bpf" "" sh -c 'ls -A /sys/fs/bpf'
+check "the kernel has no policy attached" detached cat /sys/kernel/mm/pagemap_reach/state
+check "test_hmm goes through RAM again" none $PROBE probe hmm_dmirror1 hmm_dmirror0
+check "the package and its files are gone" "not-installed 0" sh -c \
+	'echo $(dpkg-query -W -f="\${db:Status-Status}" p2preach 2>/dev/null || echo not-installed) \
+	$(ls -d /etc/p2preach /usr/sbin/p2preach /lib/systemd/system/p2preach.service 2>/dev/null | wc -l)'
+
 echo "# journal of p2preach.service:"
 journalctl -b -u p2preach -o cat --no-pager | sed 's/^/#   /'
 echo "P2PREACH-VM-EXIT=$fails"

@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 CACHE=${P2PREACH_CACHE:-/var/tmp/p2preach-cache}
 SUITE=bookworm
-# What a small server needs to boot with systemd and run p2preach.
-INCLUDE=systemd,systemd-sysv,udev,kmod,libelf1,zlib1g,jq,procps
+# What a small server needs to boot with systemd, and the dependencies of
+# the p2preach package, so that t-boot installs it with apt offline.
+INCLUDE=systemd,systemd-sysv,udev,kmod,libelf1,zlib1g,libjson-c5,jq,procps
 HASH=$( { echo "$SUITE $INCLUDE"; cat "$0" tests/vm/boot/overlay-init; } |
 	sha256sum | cut -c1-16)
 OUT=$CACHE/rootfs-$HASH
