@@ -25,24 +25,9 @@ DEB_YEARS := $(or $(shell git log --format=%cd --date=format:%Y 2>/dev/null | so
 DEB_DATE := $(shell git log -1 --format=%cD 2>/dev/null || date -R)
 DEB := $(DEB_OUT)/p2preach_$(DEB_VERSION)_amd64.deb
 
-# Packaging tools the build needs beyond `make deps` (installed the same
-# way, only when missing).
-DEB_TOOLS := debhelper lintian dpkg-dev
 .PHONY: deb deb-deps deb-kernel
-# After deps: apt runs one at a time.
+# debhelper, lintian and dpkg-dev come with `make deps` (scripts/deps.sh).
 deb-deps: deps
-	$(Q)missing=$$(for p in $(DEB_TOOLS); do \
-		dpkg-query -W -f='$${db:Status-Abbrev}\n' $$p 2>/dev/null | grep -q '^ii' || echo $$p; \
-		done); \
-	[ -z "$$missing" ] || { \
-		echo "  DEPS    installing:" $$missing; mkdir -p $(B)/logs; \
-		root=; [ "$$(id -u)" -eq 0 ] || root=sudo; \
-		{ $$root env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-		  $$root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			--no-install-recommends -o Dpkg::Use-Pty=0 $$missing; } \
-			</dev/null >$(B)/logs/deb-deps.log 2>&1 || { \
-		echo "deb-deps: apt-get failed; last lines of $(B)/logs/deb-deps.log:" >&2; \
-		tail -n 20 $(B)/logs/deb-deps.log >&2; exit 1; }; }
 
 # bindeb-pkg runs debhelper: the test kernel build needs the tools too.
 kernel: deb-deps
