@@ -55,8 +55,8 @@ BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) \
 # The loader: pure objects (no libbpf, no kernel; unit-tested and fuzzed)
 # go into a static library that every program links; the rest touches the
 # kernel through libbpf.
-LOADER_PURE := cli names verdict log policy_file policy_rules uevent \
-	topology kernel_state json_writer
+LOADER_PURE := cli commands completion names verdict log policy_file \
+	policy_rules uevent topology kernel_state json_out metrics
 LOADER_SYS := main policy_maps apply attach lock announce notify cmd_edit \
 	cmd_show cmd_topology daemon
 loader_objs = $(patsubst %,$(1)/loader/%.o,$(2))
@@ -128,6 +128,15 @@ $(B)/p2preach: $(call loader_objs,$(OBJ),$(LOADER_SYS)) $(OBJ)/libp2preach.a
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 loader: $(B)/p2preach
+
+# The bash completion script is generated from the command table and
+# committed; make unit fails while it is stale.
+.PHONY: completion
+$(B)/gen-completion: $(OBJ)/loader/gen_completion.o $(OBJ)/libp2preach.a
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -ljson-c -o $@
+completion: $(B)/gen-completion
+	$(Q)$< >packaging/p2preach.bash-completion
 
 # Test programs the VM tests run; they link the loader's objects they use.
 VM_OBJ := $(OBJ)/tests/vm

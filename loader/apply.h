@@ -24,4 +24,7 @@ int policy_apply(const struct policy_maps *m, const struct policy *p,
 int policy_edit_pair(const struct policy_maps *m, const char *client,
 		     const char *provider, __u32 verdict, bool both);
 
+/* Parse file and apply it; the caller holds the lock. */
+int apply_file(const char *pin_dir, const char *file);
+
 #endif

@@ -7,8 +7,8 @@
 
 #include "apply.h"
 #include "attach.h"
+#include "cli.h"
 #include "commands.h"
-#include "lock.h"
 #include "log.h"
 #include "names.h"
 #include "policy_maps.h"
@@ -38,21 +38,17 @@ static void warn_absent(const struct policy *p)
 int apply_file(const char *pin_dir, const char *file)
 {
 	struct policy_maps m;
-	int lock, err;
+	int err;
 
 	/* Parse first: a bad file never gets near the running policy. */
 	err = parse(file);
 	if (err)
 		return err;
-	lock = policy_lock(pin_dir);
-	if (lock < 0)
-		return lock;
 	err = policy_maps_open(&m, pin_dir);
 	if (!err) {
 		err = policy_apply(&m, &parsed, file);
 		policy_maps_close(&m);
 	}
-	policy_unlock(lock);
 	if (!err)
 		warn_absent(&parsed);
 	return err;
@@ -61,25 +57,22 @@ int apply_file(const char *pin_dir, const char *file)
 int cmd_load(const struct cli *c)
 {
 	bool adopted;
-	int lock, err;
+	int err;
 
 	if (c->file && (err = parse(c->file)))
 		return err;
-	lock = policy_lock(c->pin_dir);
-	if (lock < 0)
-		return lock;
 	err = policy_attach_or_adopt(c->pin_dir, &adopted);
-	policy_unlock(lock);
 	if (err)
 		return err;
 	if (adopted) {
 		log_err("a policy is already attached and pinned under %s", c->pin_dir);
 		return -EEXIST;
 	}
-	printf("policy attached, pinned under %s\n", c->pin_dir);
+	if (!c->json)
+		printf("policy attached, pinned under %s\n", c->pin_dir);
 	if (c->file) {
 		err = apply_file(c->pin_dir, c->file);
-		if (!err)
+		if (!err && !c->json)
 			printf("applied %s\n", c->file);
 	}
 	return err;
@@ -90,16 +83,11 @@ int cmd_edit(const struct cli *c)
 	char client[P2PREACH_NAME_LEN], provider[P2PREACH_NAME_LEN], err[512];
 	struct name_table *t;
 	struct policy_maps m;
-	int lock, ret;
+	int ret;
 
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
-	lock = policy_lock(c->pin_dir);
-	if (lock < 0) {
-		free(t);
-		return lock;
-	}
 	ret = policy_maps_open(&m, c->pin_dir);
 	if (ret)
 		goto out;
@@ -118,13 +106,12 @@ int cmd_edit(const struct cli *c)
 		goto close;
 	}
 	ret = policy_edit_pair(&m, client, provider, c->verdict, c->both);
-	if (!ret)
+	if (!ret && !c->json)
 		printf("%s %s %s: %s\n", c->client, c->both ? "<->" : "->",
 		       c->provider, policy_verdict_name(c->verdict));
 close:
 	policy_maps_close(&m);
 out:
-	policy_unlock(lock);
 	free(t);
 	return ret < 0 ? ret : 0;
 }
@@ -133,7 +120,7 @@ int cmd_apply(const struct cli *c)
 {
 	int err = apply_file(c->pin_dir, c->file);
 
-	if (!err)
+	if (!err && !c->json)
 		printf("applied %s: %u devices, %u rules, default %s\n", c->file,
 		       parsed.nr_devices, parsed.nr_rules,
 		       policy_verdict_name(parsed.default_verdict));
@@ -142,13 +129,9 @@ int cmd_apply(const struct cli *c)
 
 int cmd_detach(const struct cli *c)
 {
-	int lock = policy_lock(c->pin_dir), err;
+	int err = policy_detach(c->pin_dir);
 
-	if (lock < 0)
-		return lock;
-	err = policy_detach(c->pin_dir);
-	policy_unlock(lock);
-	if (!err)
+	if (!err && !c->json)
 		printf("policy detached\n");
 	return err;
 }

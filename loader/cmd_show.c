@@ -7,10 +7,12 @@
 #include <time.h>
 
 #include "attach.h"
+#include "cli.h"
 #include "commands.h"
-#include "json_writer.h"
+#include "json_out.h"
 #include "kernel_state.h"
 #include "log.h"
+#include "metrics.h"
 #include "names.h"
 #include "policy_file.h"
 #include "policy_maps.h"
@@ -53,41 +55,41 @@ static __u32 verdict(const struct snapshot *s, unsigned c, unsigned p)
 
 static void show_json(const struct cli *c, const struct snapshot *s)
 {
-	json_writer_t *jw = jsonw_new(stdout, c->pretty);
+	struct json_object *doc = json_object_new_object();
+	struct json_object *devices = json_object_new_array();
+	struct json_object *pairs = json_object_new_array();
 
-	jsonw_start_object(jw);
-	jsonw_string_field(jw, "default",
-			   policy_verdict_name(s->cells.cell[P2PREACH_DEFAULT_CELL]));
-	jsonw_uint_field(jw, "generation", s->state.generation);
-	jsonw_name(jw, "devices");
-	jsonw_start_array(jw);
+	json_add_string(doc, "default",
+			policy_verdict_name(s->cells.cell[P2PREACH_DEFAULT_CELL]));
+	json_add_uint(doc, "generation", s->state.generation);
 	for (unsigned i = 0; i < P2PREACH_MAX_DEVICES; i++) {
+		struct json_object *d;
+
 		if (!used(s, i))
 			continue;
-		jsonw_start_object(jw);
-		jsonw_uint_field(jw, "index", i);
-		jsonw_string_field(jw, "alias", s->names.alias[i]);
-		jsonw_string_field(jw, "name", s->names.name[i]);
-		jsonw_bool_field(jw, "present", names_present("/sys", s->names.name[i]));
-		jsonw_end_object(jw);
+		d = json_object_new_object();
+		json_add_uint(d, "index", i);
+		json_add_string(d, "alias", s->names.alias[i]);
+		json_add_string(d, "name", s->names.name[i]);
+		json_add_bool(d, "present", names_present("/sys", s->names.name[i]));
+		json_object_array_add(devices, d);
 	}
-	jsonw_end_array(jw);
-	jsonw_name(jw, "pairs");
-	jsonw_start_array(jw);
+	json_object_object_add(doc, "devices", devices);
 	for (unsigned i = 0; i < P2PREACH_MAX_DEVICES; i++) {
 		for (unsigned j = 0; j < P2PREACH_MAX_DEVICES; j++) {
+			struct json_object *pr;
+
 			if (i == j || !used(s, i) || !used(s, j))
 				continue;
-			jsonw_start_object(jw);
-			jsonw_string_field(jw, "client", s->names.name[i]);
-			jsonw_string_field(jw, "provider", s->names.name[j]);
-			jsonw_string_field(jw, "verdict", policy_verdict_name(verdict(s, i, j)));
-			jsonw_end_object(jw);
+			pr = json_object_new_object();
+			json_add_string(pr, "client", s->names.name[i]);
+			json_add_string(pr, "provider", s->names.name[j]);
+			json_add_string(pr, "verdict", policy_verdict_name(verdict(s, i, j)));
+			json_object_array_add(pairs, pr);
 		}
 	}
-	jsonw_end_array(jw);
-	jsonw_end_object(jw);
-	jsonw_destroy(&jw);
+	json_object_object_add(doc, "pairs", pairs);
+	json_out_print(stdout, doc, c->pretty);
 }
 
 /* Rows access columns' memory, like `nvidia-smi topo -m`. */
@@ -153,12 +155,32 @@ int cmd_show(const struct cli *c)
 	return 0;
 }
 
-static void stats_json_fields(json_writer_t *jw, const struct p2preach_pair_stats *st)
+static void stats_fields(struct json_object *o, const struct p2preach_pair_stats *st)
 {
-	jsonw_uint_field(jw, "deny", st->verdicts[P2PREACH_DENY]);
-	jsonw_uint_field(jw, "read", st->verdicts[P2PREACH_ALLOW_READ]);
-	jsonw_uint_field(jw, "rw", st->verdicts[P2PREACH_ALLOW_RW]);
-	jsonw_uint_field(jw, "invalid", st->invalid);
+	json_add_uint(o, "deny", st->verdicts[P2PREACH_DENY]);
+	json_add_uint(o, "read", st->verdicts[P2PREACH_ALLOW_READ]);
+	json_add_uint(o, "rw", st->verdicts[P2PREACH_ALLOW_RW]);
+	json_add_uint(o, "invalid", st->invalid);
+}
+
+static void stats_print_json(const struct cli *c, const struct stats_report *r)
+{
+	struct json_object *doc = json_object_new_object();
+	struct json_object *pairs = json_object_new_array();
+	struct json_object *other = json_object_new_object();
+
+	for (unsigned i = 0; i < r->nr_pairs; i++) {
+		struct json_object *row = json_object_new_object();
+
+		json_add_string(row, "client", r->pairs[i].client);
+		json_add_string(row, "provider", r->pairs[i].provider);
+		stats_fields(row, &r->pairs[i].st);
+		json_object_array_add(pairs, row);
+	}
+	json_object_object_add(doc, "pairs", pairs);
+	stats_fields(other, &r->other);
+	json_object_object_add(doc, "other", other);
+	json_out_print(stdout, doc, c->pretty);
 }
 
 static void stats_row(int w, const char *client, const char *provider,
@@ -171,83 +193,100 @@ static void stats_row(int w, const char *client, const char *provider,
 	       (unsigned long long)st->invalid);
 }
 
-int cmd_stats(const struct cli *c)
+static void stats_print_text(const struct stats_report *r)
 {
-	static struct snapshot s;
-	struct p2preach_pair_stats st;
-	json_writer_t *jw = NULL;
-	struct policy_maps m;
-	int err = take_snapshot(c, &m, &s), w = 10;
+	int w = 10;
 
-	if (err)
-		return err;
-	for (unsigned i = 0; i < P2PREACH_MAX_DEVICES; i++)
-		if (used(&s, i) && (int)strlen(names_label(&s.names, i)) + 2 > w)
-			w = strlen(names_label(&s.names, i)) + 2;
-	if (c->json) {
-		jw = jsonw_new(stdout, c->pretty);
-		jsonw_start_object(jw);
-		jsonw_name(jw, "pairs");
-		jsonw_start_array(jw);
-	} else {
-		printf("Decisions by verdict (the kernel asks only when the owners differ):\n");
-		printf("%-*s%-*s%10s %10s %10s %8s\n", w, "CLIENT", w, "PROVIDER",
-		       "DENY", "READ", "RW", "INVALID");
+	for (unsigned i = 0; i < r->nr_pairs; i++) {
+		if ((int)strlen(r->pairs[i].client_label) + 2 > w)
+			w = strlen(r->pairs[i].client_label) + 2;
+		if ((int)strlen(r->pairs[i].provider_label) + 2 > w)
+			w = strlen(r->pairs[i].provider_label) + 2;
 	}
+	printf("Decisions by verdict (the kernel asks only when the owners differ):\n");
+	printf("%-*s%-*s%10s %10s %10s %8s\n", w, "CLIENT", w, "PROVIDER",
+	       "DENY", "READ", "RW", "INVALID");
+	for (unsigned i = 0; i < r->nr_pairs; i++)
+		stats_row(w, r->pairs[i].client_label, r->pairs[i].provider_label,
+			  &r->pairs[i].st);
+	stats_row(w, "(other)", "", &r->other);
+}
+
+/* Every counter of the snapshot's pairs, read before anything is printed. */
+static int stats_collect(const struct policy_maps *m, const struct snapshot *s,
+			 struct stats_report *r)
+{
+	int err = 0;
+
+	r->pairs = calloc(P2PREACH_MAX_DEVICES * P2PREACH_MAX_DEVICES, sizeof(*r->pairs));
+	if (!r->pairs)
+		return -ENOMEM;
+	r->generation = s->state.generation;
 	for (unsigned i = 0; i < P2PREACH_MAX_DEVICES && !err; i++) {
 		for (unsigned j = 0; j < P2PREACH_MAX_DEVICES && !err; j++) {
-			if (i == j || !used(&s, i) || !used(&s, j))
+			struct stats_pair *p = &r->pairs[r->nr_pairs];
+
+			if (i == j || !used(s, i) || !used(s, j))
 				continue;
-			err = policy_read_stats(&m, p2preach_cell(i, j), &st);
-			if (err)
-				break;
-			if (!jw) {
-				stats_row(w, names_label(&s.names, i),
-					  names_label(&s.names, j), &st);
-				continue;
-			}
-			jsonw_start_object(jw);
-			jsonw_string_field(jw, "client", s.names.name[i]);
-			jsonw_string_field(jw, "provider", s.names.name[j]);
-			stats_json_fields(jw, &st);
-			jsonw_end_object(jw);
+			err = policy_read_stats(m, p2preach_cell(i, j), &p->st);
+			snprintf(p->client, sizeof(p->client), "%s", s->names.name[i]);
+			snprintf(p->provider, sizeof(p->provider), "%s", s->names.name[j]);
+			snprintf(p->client_label, sizeof(p->client_label), "%s",
+				 names_label(&s->names, i));
+			snprintf(p->provider_label, sizeof(p->provider_label), "%s",
+				 names_label(&s->names, j));
+			r->nr_pairs++;
 		}
 	}
 	if (!err)
-		err = policy_read_stats(&m, P2PREACH_UNKNOWN_CELL, &st);
-	if (jw) {
-		jsonw_end_array(jw);
-		jsonw_name(jw, "other");
-		jsonw_start_object(jw);
-		stats_json_fields(jw, &st);
-		jsonw_end_object(jw);
-		jsonw_end_object(jw);
-		jsonw_destroy(&jw);
-	} else if (!err) {
-		stats_row(w, "(other)", "", &st);
-	}
-	policy_maps_close(&m);
-	if (err)
-		log_err("cannot read the counters: %s", strerror(-err));
+		err = policy_read_stats(m, P2PREACH_UNKNOWN_CELL, &r->other);
 	return err;
 }
 
-static void kernel_json(json_writer_t *jw, bool have, const struct kernel_state *ks)
+int cmd_stats(const struct cli *c)
 {
-	jsonw_name(jw, "kernel");
-	if (!have) {
-		jsonw_null(jw);
-		return;
+	struct stats_report r = { .attached = true };
+	struct policy_maps m;
+	struct snapshot *s = calloc(1, sizeof(*s));
+	int err;
+
+	if (!s)
+		return -ENOMEM;
+	err = take_snapshot(c, &m, s);
+	if (err) {
+		free(s);
+		return err;
 	}
-	jsonw_start_object(jw);
-	jsonw_bool_field(jw, "attached", ks->attached);
-	jsonw_string_field(jw, "policy", ks->policy);
-	jsonw_uint_field(jw, "generation", ks->generation);
-	jsonw_uint_field(jw, "allowed_read", ks->allowed_read);
-	jsonw_uint_field(jw, "allowed_rw", ks->allowed_rw);
-	jsonw_uint_field(jw, "denied", ks->denied);
-	jsonw_uint_field(jw, "invalid", ks->invalid);
-	jsonw_end_object(jw);
+	err = stats_collect(&m, s, &r);
+	policy_maps_close(&m);
+	if (err)
+		log_err("cannot read the counters: %s", strerror(-err));
+	else if (c->format == STATS_OPENMETRICS)
+		err = metrics_write(stdout, &r);
+	else if (c->json)
+		stats_print_json(c, &r);
+	else
+		stats_print_text(&r);
+	free(r.pairs);
+	free(s);
+	return err;
+}
+
+static struct json_object *kernel_json(bool have, const struct kernel_state *ks)
+{
+	struct json_object *o;
+
+	if (!have)
+		return NULL;
+	o = json_object_new_object();
+	json_add_bool(o, "attached", ks->attached);
+	json_add_string(o, "policy", ks->policy);
+	json_add_uint(o, "generation", ks->generation);
+	json_add_uint(o, "allowed_read", ks->allowed_read);
+	json_add_uint(o, "allowed_rw", ks->allowed_rw);
+	json_add_uint(o, "denied", ks->denied);
+	json_add_uint(o, "invalid", ks->invalid);
+	return o;
 }
 
 static void kernel_text(bool have, const struct kernel_state *ks)
@@ -291,27 +330,25 @@ int cmd_status(const struct cli *c)
 		}
 	}
 	if (c->json) {
-		json_writer_t *jw = jsonw_new(stdout, c->pretty);
+		struct json_object *doc = json_object_new_object();
 
-		jsonw_start_object(jw);
-		jsonw_bool_field(jw, "attached", ls.attached);
-		jsonw_bool_field(jw, "pinned", ls.pinned);
-		jsonw_string_field(jw, "pin_dir", c->pin_dir);
-		jsonw_string_field(jw, "policy", ls.policy);
+		json_add_bool(doc, "attached", ls.attached);
+		json_add_bool(doc, "pinned", ls.pinned);
+		json_add_string(doc, "pin_dir", c->pin_dir);
+		json_add_string(doc, "policy", ls.policy);
 		if (ls.pinned)
-			jsonw_uint_field(jw, "link_id", ls.link_id);
+			json_add_uint(doc, "link_id", ls.link_id);
 		if (have) {
-			jsonw_uint_field(jw, "generation", s.state.generation);
-			jsonw_string_field(jw, "source", s.state.source);
-			jsonw_string_field(jw, "changed", when);
-			jsonw_uint_field(jw, "devices", s.nr);
-			jsonw_uint_field(jw, "present", present);
-			jsonw_string_field(jw, "default",
-					   policy_verdict_name(s.cells.cell[P2PREACH_DEFAULT_CELL]));
+			json_add_uint(doc, "generation", s.state.generation);
+			json_add_string(doc, "source", s.state.source);
+			json_add_string(doc, "changed", when);
+			json_add_uint(doc, "devices", s.nr);
+			json_add_uint(doc, "present", present);
+			json_add_string(doc, "default",
+					policy_verdict_name(s.cells.cell[P2PREACH_DEFAULT_CELL]));
 		}
-		kernel_json(jw, have_ks, &ks);
-		jsonw_end_object(jw);
-		jsonw_destroy(&jw);
+		json_object_object_add(doc, "kernel", kernel_json(have_ks, &ks));
+		json_out_print(stdout, doc, c->pretty);
 		return 0;
 	}
 	if (!ls.attached) {
@@ -339,46 +376,51 @@ int cmd_status(const struct cli *c)
 
 int cmd_check(const struct cli *c)
 {
-	static struct policy p;
+	struct policy *p = malloc(sizeof(*p));
 	char err[1024];
-	int ret = policy_file_parse(c->file, &p, err, sizeof(err));
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	ret = policy_file_parse(c->file, p, err, sizeof(err));
 
 	if (c->json) {
-		json_writer_t *jw = jsonw_new(stdout, c->pretty);
+		struct json_object *doc = json_object_new_object();
 
-		jsonw_start_object(jw);
-		jsonw_string_field(jw, "file", c->file);
-		jsonw_bool_field(jw, "valid", !ret);
+		json_add_string(doc, "file", c->file);
+		json_add_bool(doc, "valid", !ret);
 		if (ret) {
-			jsonw_string_field(jw, "error", err);
+			json_add_string(doc, "error", err);
 		} else {
-			jsonw_uint_field(jw, "rules", p.nr_rules);
-			jsonw_string_field(jw, "default", policy_verdict_name(p.default_verdict));
-			jsonw_name(jw, "devices");
-			jsonw_start_array(jw);
-			for (unsigned i = 0; i < p.nr_devices; i++) {
-				jsonw_start_object(jw);
-				jsonw_string_field(jw, "alias", p.devices[i].alias);
-				jsonw_string_field(jw, "name", p.devices[i].name);
-				jsonw_bool_field(jw, "present",
-						 names_present("/sys", p.devices[i].name));
-				jsonw_end_object(jw);
+			struct json_object *devices = json_object_new_array();
+
+			json_add_uint(doc, "rules", p->nr_rules);
+			json_add_string(doc, "default", policy_verdict_name(p->default_verdict));
+			for (unsigned i = 0; i < p->nr_devices; i++) {
+				struct json_object *d = json_object_new_object();
+
+				json_add_string(d, "alias", p->devices[i].alias);
+				json_add_string(d, "name", p->devices[i].name);
+				json_add_bool(d, "present",
+					      names_present("/sys", p->devices[i].name));
+				json_object_array_add(devices, d);
 			}
-			jsonw_end_array(jw);
+			json_object_object_add(doc, "devices", devices);
 		}
-		jsonw_end_object(jw);
-		jsonw_destroy(&jw);
+		json_out_print(stdout, doc, c->pretty);
 	}
 	/* With --json the error is in the document, as bpftool does. */
 	if (ret && !c->json)
 		log_err("%s", err);
-	if (ret || c->json)
-		return ret;
-	printf("%s: ok: %u devices, %u rules, default %s\n", c->file, p.nr_devices,
-	       p.nr_rules, policy_verdict_name(p.default_verdict));
-	for (unsigned i = 0; i < p.nr_devices; i++)
-		if (!names_present("/sys", p.devices[i].name))
-			printf("  note: %s (%s) is not present on this machine\n",
-			       p.devices[i].alias, p.devices[i].name);
-	return 0;
+	if (!ret && !c->json) {
+		printf("%s: ok: %u devices, %u rules, default %s\n", c->file,
+		       p->nr_devices, p->nr_rules,
+		       policy_verdict_name(p->default_verdict));
+		for (unsigned i = 0; i < p->nr_devices; i++)
+			if (!names_present("/sys", p->devices[i].name))
+				printf("  note: %s (%s) is not present on this machine\n",
+				       p->devices[i].alias, p->devices[i].name);
+	}
+	free(p);
+	return ret;
 }

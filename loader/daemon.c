@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "attach.h"
+#include "apply.h"
+#include "cli.h"
 #include "commands.h"
 #include "lock.h"
 #include "log.h"
@@ -27,12 +29,8 @@ static struct policy current;	/* the file last applied, for hotplug */
 static int attach(const char *pin_dir, bool quiet)
 {
 	bool adopted;
-	int lock = policy_lock(pin_dir), err;
+	int err = policy_attach_or_adopt(pin_dir, &adopted);
 
-	if (lock < 0)
-		return lock;
-	err = policy_attach_or_adopt(pin_dir, &adopted);
-	policy_unlock(lock);
 	if (!err && !(adopted && quiet))
 		log_info(adopted ? "adopted the policy pinned under %s" :
 			 "attached the policy, pinned under %s", pin_dir);
@@ -52,13 +50,31 @@ static void report(const struct cli *c)
 	notify_systemd(status);
 }
 
-/* Attach if needed (someone may have detached us), then apply the file. */
-static int reload(const struct cli *c)
-{
-	int err = attach(c->pin_dir, true);
+static int apply_config(const struct cli *c);
 
-	if (err)
-		return err;
+/*
+ * Attach if needed (someone may have detached us), then apply the file,
+ * under one hold of the lock: no edit comes between the two. A file that
+ * is refused leaves the running policy as it was: only a failed attach
+ * is an error.
+ */
+static int reload(const struct cli *c, bool quiet)
+{
+	int lock = policy_lock(), err;
+
+	if (lock < 0)
+		return lock;
+	err = attach(c->pin_dir, quiet);
+	if (!err)
+		apply_config(c);
+	policy_unlock(lock);
+	return err;
+}
+
+static int apply_config(const struct cli *c)
+{
+	int err;
+
 	err = apply_file(c->pin_dir, c->config);
 	if (err == -ENOENT) {
 		log_warn("%s does not exist; keeping the running policy", c->config);
@@ -135,11 +151,10 @@ int cmd_daemon(const struct cli *c)
 		log_warn("no device hotplug events (%s); SIGHUP still reloads",
 			 strerror(-ufd));
 
-	err = attach(c->pin_dir, false);
+	/* A bad file at start leaves the pinned policy as it was: keep going. */
+	err = reload(c, false);
 	if (err)
 		return err;
-	/* A bad file at start leaves the pinned policy as it was: keep going. */
-	reload(c);
 	notify_systemd("READY=1");
 	log_info("ready");
 
@@ -162,7 +177,7 @@ int cmd_daemon(const struct cli *c)
 		if (si.ssi_signo == SIGHUP) {
 			notify_systemd("RELOADING=1");
 			log_info("SIGHUP: re-reading %s", c->config);
-			reload(c);
+			reload(c, true);
 			notify_systemd("READY=1");
 			continue;
 		}

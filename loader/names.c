@@ -74,3 +74,9 @@ const char *names_label(const struct name_table *t, unsigned i)
 		return "";
 	return t->alias[i][0] ? t->alias[i] : t->name[i];
 }
+
+void policy_name_key(struct p2preach_name *key, const char *name)
+{
+	memset(key, 0, sizeof(*key));
+	strncpy(key->name, name, sizeof(key->name) - 1);
+}

@@ -32,6 +32,9 @@ int names_resolve(const struct name_table *t, const char *word,
 /* Is there a device of that dev_name in sysfs (any bus or class)? */
 bool names_present(const char *sysfs_root, const char *name);
 
+/* The key of p2p_devices for a dev_name: zero padded, cut to fit. */
+void policy_name_key(struct p2preach_name *key, const char *name);
+
 /* "alias" when slot i has one, else its dev_name. */
 const char *names_label(const struct name_table *t, unsigned i);
 

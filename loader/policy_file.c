@@ -149,9 +149,9 @@ static int parse_device(struct parser *ps, char **tok, unsigned n)
 		return fail(ps, "missing alias after 'device'");
 	alias = tok[1];
 	alias_len = strlen(alias);
-	if (alias_len >= POLICY_ALIAS_LEN)
+	if (alias_len >= P2PREACH_ALIAS_LEN)
 		return fail(ps, "alias '%s' is longer than %d characters",
-			    alias, POLICY_ALIAS_LEN - 1);
+			    alias, P2PREACH_ALIAS_LEN - 1);
 	if (!valid_alias(alias))
 		return fail(ps, "invalid alias '%s': use letters, digits, '_' and '-', starting with a letter or '_'",
 			    alias);

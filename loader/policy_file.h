@@ -21,13 +21,12 @@
 #include <linux/types.h>
 #include "p2preach.h"
 
-#define POLICY_ALIAS_LEN	32	/* 31 characters and the NUL */
 #define POLICY_MAX_RULES	4096
 #define POLICY_MAX_LINE		1023	/* characters, without the newline */
 #define POLICY_ANY		0xffff	/* '*' in a rule */
 
 struct policy_device {
-	char alias[POLICY_ALIAS_LEN];
+	char alias[P2PREACH_ALIAS_LEN];
 	char name[P2PREACH_NAME_LEN];	/* dev_name(), NUL terminated */
 	__u32 line;			/* where it was declared */
 };

@@ -6,9 +6,8 @@
 #include <stdbool.h>
 #include <linux/types.h>
 #include "p2preach.h"
+#include "pins.h"
 #include "verdict.h"
-
-#define P2PREACH_PIN_DIR	"/sys/fs/bpf/p2preach"
 
 /* File descriptors of the policy's maps; -1 when not open. */
 struct policy_maps {

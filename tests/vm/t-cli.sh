@@ -52,9 +52,12 @@ check_fails "a pair of one device is refused" 1 \
 	"p2preach: allow: 'gpu0' and 'hmm_dmirror0' are the same device" $P allow gpu0 $D0
 check_fails "missing argument is refused" 2 \
 	"p2preach: deny: missing argument (usage: p2preach deny CLIENT PROVIDER)" $P deny gpu0
-check_fails "--json on an edit is refused" 2 \
-	"p2preach: allow: --json is for show, stats, status, check and topology" \
-	$P allow gpu0 gpu1 --json
+check_json "with --json an error is JSON too" \
+	'list(j) == ["error"] and j["error"].startswith("deny: unknown device") and "gpu7" in j["error"]' \
+	$P deny gpu7 gpu0 --json
+check_json "with --json a bad command line is JSON too" \
+	'list(j) == ["error"] and j["error"].startswith("unknown command") and "frobnicate" in j["error"]' \
+	$P frobnicate --json
 check_fails "unknown command is refused" 2 \
 	"p2preach: unknown command 'frobnicate' (try p2preach --help)" $P frobnicate
 check_fails "edits need root" 1 \

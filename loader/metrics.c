@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * OpenMetrics text (what Prometheus and node_exporter's textfile collector
+ * read): one counter family of decisions labelled by ordered pair and
+ * verdict, and two gauges for the policy.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "metrics.h"
+#include "verdict.h"
+
+/* A label value with \, " and newline escaped, as the format wants. */
+static void label_value(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fprintf(f, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static void decisions(FILE *f, const char *client, const char *provider,
+		      const struct p2preach_pair_stats *st)
+{
+	for (int v = 0; v <= P2PREACH_NR_VERDICTS; v++) {
+		fputs("p2preach_decisions_total{client=\"", f);
+		label_value(f, client);
+		fputs("\",provider=\"", f);
+		label_value(f, provider);
+		fprintf(f, "\",verdict=\"%s\"} %llu\n",
+			v < P2PREACH_NR_VERDICTS ? policy_verdict_name(v) : "invalid",
+			(unsigned long long)(v < P2PREACH_NR_VERDICTS ?
+					     st->verdicts[v] : st->invalid));
+	}
+}
+
+int metrics_write(FILE *f, const struct stats_report *r)
+{
+	fputs("# HELP p2preach_policy_attached Whether a p2preach policy is attached (1) or not (0).\n"
+	      "# TYPE p2preach_policy_attached gauge\n", f);
+	fprintf(f, "p2preach_policy_attached %d\n", r->attached ? 1 : 0);
+	fputs("# HELP p2preach_policy_generation Edits committed to the policy since it was loaded.\n"
+	      "# TYPE p2preach_policy_generation gauge\n", f);
+	fprintf(f, "p2preach_policy_generation %llu\n", (unsigned long long)r->generation);
+	fputs("# HELP p2preach_decisions Peer access decisions by ordered pair (client accessing provider's memory) and verdict; an empty client and provider count pairs with a device not in the policy.\n"
+	      "# TYPE p2preach_decisions counter\n", f);
+	for (unsigned i = 0; i < r->nr_pairs; i++)
+		decisions(f, r->pairs[i].client, r->pairs[i].provider, &r->pairs[i].st);
+	decisions(f, "", "", &r->other);
+	fputs("# EOF\n", f);
+	return fflush(f) || ferror(f) ? -EIO : 0;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The decision counters, collected before they are printed: as text, as
+ * JSON, or in the OpenMetrics text format for Prometheus. Pure.
+ */
+#ifndef P2PREACH_METRICS_H
+#define P2PREACH_METRICS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <linux/types.h>
+#include "p2preach.h"
+
+struct stats_pair {
+	char client[P2PREACH_NAME_LEN], provider[P2PREACH_NAME_LEN];
+	char client_label[P2PREACH_NAME_LEN], provider_label[P2PREACH_NAME_LEN];
+	struct p2preach_pair_stats st;
+};
+
+struct stats_report {
+	bool attached;
+	__u64 generation;
+	unsigned nr_pairs;
+	struct stats_pair *pairs;
+	struct p2preach_pair_stats other;	/* a device not in the policy */
+};
+
+/* The report in the OpenMetrics text format, "# EOF" last; 0 or -EIO. */
+int metrics_write(FILE *f, const struct stats_report *r);
+
+#endif
