@@ -56,7 +56,7 @@ BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) \
 # go into a static library that every program links; the rest touches the
 # kernel through libbpf.
 LOADER_PURE := cli commands completion names verdict log policy_file \
-	policy_rules uevent topology kernel_state json_out metrics
+	policy_rules uevent topology kernel_state json_out metrics pins
 LOADER_SYS := main policy_maps apply attach lock announce notify cmd_edit \
 	cmd_show cmd_topology daemon
 loader_objs = $(patsubst %,$(1)/loader/%.o,$(2))

@@ -12,24 +12,9 @@
 #include "log.h"
 #include "policy_maps.h"
 
-/* Map names as the kernel stores them (BPF_OBJ_NAME_LEN - 1 chars). */
-static const struct {
-	const char *pin;
-	const char *name;
-	size_t off;
-	bool optional;	/* not used by the program: not found through it */
-} map_table[] = {
-	{ PIN_DEVICES, "p2p_devices", offsetof(struct policy_maps, devices), false },
-	{ PIN_POLICY, "p2p_policy", offsetof(struct policy_maps, policy), false },
-	{ PIN_STATS, "p2p_stats", offsetof(struct policy_maps, stats), false },
-	{ PIN_STATE, "p2p_state", offsetof(struct policy_maps, state), true },
-};
-
-#define N_MAPS (sizeof(map_table) / sizeof(map_table[0]))
-
 static int *slot(struct policy_maps *m, size_t i)
 {
-	return (int *)((char *)m + map_table[i].off);
+	return (int *)((char *)m + pinned_maps[i].fd_offset);
 }
 
 static int open_pinned(struct policy_maps *m, const char *pin_dir)
@@ -37,8 +22,9 @@ static int open_pinned(struct policy_maps *m, const char *pin_dir)
 	char path[4096];
 	size_t i;
 
-	for (i = 0; i < N_MAPS; i++) {
-		snprintf(path, sizeof(path), "%s/%s", pin_dir, map_table[i].pin);
+	for (i = 0; i < nr_pinned_maps; i++) {
+		if (pin_path(path, sizeof(path), pin_dir, pinned_maps[i].pin))
+			return -ENAMETOOLONG;
 		*slot(m, i) = bpf_obj_get(path);
 		if (*slot(m, i) < 0)
 			return -errno;
@@ -162,8 +148,8 @@ static int open_from_program(struct policy_maps *m)
 		return n;
 	for (int j = 0; j < n; j++) {
 		fd = open_map_id(ids[j], name);
-		for (i = 0; fd >= 0 && i < N_MAPS; i++) {
-			if (*slot(m, i) < 0 && !strcmp(name, map_table[i].name)) {
+		for (i = 0; fd >= 0 && i < nr_pinned_maps; i++) {
+			if (*slot(m, i) < 0 && !strcmp(name, pinned_maps[i].map)) {
 				*slot(m, i) = fd;
 				fd = -1;
 			}
@@ -171,10 +157,10 @@ static int open_from_program(struct policy_maps *m)
 		if (fd >= 0)
 			close(fd);
 	}
-	for (i = 0; i < N_MAPS; i++) {
-		if (*slot(m, i) < 0 && !map_table[i].optional) {
+	for (i = 0; i < nr_pinned_maps; i++) {
+		if (*slot(m, i) < 0 && !pinned_maps[i].optional) {
 			log_err("the loaded policy has no map %s",
-				map_table[i].name);
+				pinned_maps[i].map);
 			return -ENOENT;
 		}
 	}
@@ -209,17 +195,11 @@ int policy_maps_open(struct policy_maps *m, const char *pin_dir)
 
 void policy_maps_close(struct policy_maps *m)
 {
-	for (size_t i = 0; i < N_MAPS; i++) {
+	for (size_t i = 0; i < nr_pinned_maps; i++) {
 		if (*slot(m, i) >= 0)
 			close(*slot(m, i));
 		*slot(m, i) = -1;
 	}
-}
-
-static void name_key(struct p2preach_name *key, const char *name)
-{
-	memset(key, 0, sizeof(*key));
-	strncpy(key->name, name, sizeof(key->name) - 1);
 }
 
 int policy_read_devices(const struct policy_maps *m,
@@ -268,7 +248,7 @@ int policy_device_index(const struct policy_maps *m, const char *name,
 		log_err("bad device name '%s'", name);
 		return -EINVAL;
 	}
-	name_key(&key, name);
+	policy_name_key(&key, name);
 	if (!bpf_map_lookup_elem(m->devices, &key, index)) {
 		/*
 		 * Anyone with bpftool can write the map; an index past the

@@ -23,13 +23,6 @@ struct policy_cells {
 	__u32 cell[P2PREACH_POLICY_CELLS];
 };
 
-/* Pin names under the pin directory. */
-#define PIN_LINK	"link"
-#define PIN_DEVICES	"devices"
-#define PIN_POLICY	"policy"
-#define PIN_STATS	"stats"
-#define PIN_STATE	"state"
-
 /*
  * Open the maps pinned under pin_dir by p2preach, or, when nothing is
  * pinned there, the maps of the loaded p2preach policy program (as

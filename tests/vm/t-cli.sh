@@ -146,7 +146,14 @@ check "show still works" 0 sh -c "$P show >/dev/null 2>&1; echo \$?"
 check "an apply repairs both" "remote-read none" \
 	sh -c "$P apply /tmp/policy.conf >/dev/null; echo \$($R/tests/peer_access probe $D1 $D0) \$($R/tests/peer_access probe $D0 $D1)"
 
+check_fails "a pin directory off bpffs is refused" 1 \
+	"p2preach: /tmp/notbpf is not on a BPF filesystem, so nothing pinned there would stay (mount -t bpf bpf /sys/fs/bpf)" \
+	$P load --pin-dir /tmp/notbpf
+check "an edit waits for the lock another edit holds" "waited" sh -c \
+	"flock /run/p2preach.lock sleep 2 & sleep 0.5; s=\$(date +%s); $P deny $D0 $D1 >/dev/null 2>&1; [ \$((\$(date +%s) - s)) -ge 1 ] && echo waited; wait"
 check "detach" "policy detached" $P detach
+check "the lock file outlives detach, so a waiter locks what the next edit locks" \
+	yes sh -c '[ -f /run/p2preach.lock ] && [ ! -e /sys/fs/bpf/p2preach ] && echo yes'
 check "detached: default behaviour" none probe $D1 $D0
 check_json "status --json after detach" 'not j["attached"]' $P status --json
 check_fails "editing with nothing loaded says so" 1 \
