@@ -56,9 +56,10 @@ BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) \
 # go into a static library that every program links; the rest touches the
 # kernel through libbpf.
 LOADER_PURE := cli commands completion names verdict log policy_file \
-	policy_rules uevent topology kernel_state json_out metrics pins
-LOADER_SYS := main policy_maps apply attach lock announce notify cmd_edit \
-	cmd_show cmd_topology daemon
+	policy_rules policy_txn uevent topology kernel_state json_out metrics \
+	pins
+LOADER_SYS := main policy_maps policy_commit apply attach lock announce \
+	notify cmd_edit cmd_show cmd_topology daemon
 loader_objs = $(patsubst %,$(1)/loader/%.o,$(2))
 
 # objects_in DIR COMPILER FLAGS: a tree of objects under DIR, one per
@@ -145,7 +146,8 @@ VM_TEST_LIB := $(VM_OBJ)/dmirror.o $(VM_OBJ)/tap.o
 $(patsubst tests/vm/%.c,$(VM_OBJ)/%.o,$(wildcard tests/vm/*.c)): $(KERNEL_DEP)
 
 $(B)/tests/peer_access: $(VM_OBJ)/peer_access.o $(VM_TEST_LIB) \
-		$(OBJ)/loader/policy_maps.o $(OBJ)/libp2preach.a
+		$(call loader_objs,$(OBJ),policy_maps policy_commit announce) \
+		$(OBJ)/libp2preach.a
 $(B)/tests/stress: $(VM_OBJ)/stress.o $(VM_TEST_LIB)
 $(B)/tests/stress: LDLIBS += -lpthread
 $(VM_OBJ)/stress.o: | $(SKEL)

@@ -38,7 +38,7 @@ static const struct {
 	{ OPT_BOTH, "both", "-b, --both          allow/deny: both directions" },
 	{ OPT_CONFIG, "config", "-c, --config FILE   daemon: policy file (default " P2PREACH_CONFIG ")" },
 	{ OPT_DIFF, "diff", "    --diff FILE     show: live edits that FILE does not have" },
-	{ OPT_FORMAT, "format", "-f, --format FMT    stats: text or openmetrics" },
+	{ OPT_FORMAT, "format", "-f, --format FMT    stats: text, openmetrics or prometheus" },
 };
 
 #define N_COMMAND_OPTIONS (sizeof(command_options) / sizeof(command_options[0]))
@@ -248,8 +248,8 @@ int cli_parse_show(struct cli *c, char **args, int nargs, char *err, size_t errl
 
 int cli_parse_stats(struct cli *c, char **args, int nargs, char *err, size_t errlen)
 {
-	if (c->format == STATS_OPENMETRICS && c->json)
-		return fail(err, errlen, "%s: --format openmetrics and --json exclude each other",
+	if (c->format != STATS_TEXT && c->json)
+		return fail(err, errlen, "%s: --format and --json exclude each other",
 			    c->name);
 	return 0;
 }
@@ -260,8 +260,10 @@ static int parse_format(const char *s, struct cli *c, char *err, size_t errlen)
 		c->format = STATS_TEXT;
 	else if (!strcmp(s, "openmetrics"))
 		c->format = STATS_OPENMETRICS;
+	else if (!strcmp(s, "prometheus"))
+		c->format = STATS_PROMETHEUS;
 	else
-		return fail(err, errlen, "--format: unknown format '%s' (text or openmetrics)", s);
+		return fail(err, errlen, "--format: unknown format '%s' (text, openmetrics or prometheus)", s);
 	return 0;
 }
 

@@ -18,6 +18,7 @@ struct command;
 enum stats_format {
 	STATS_TEXT,
 	STATS_OPENMETRICS,
+	STATS_PROMETHEUS,
 };
 
 struct cli {

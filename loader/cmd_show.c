@@ -15,52 +15,48 @@
 #include "metrics.h"
 #include "names.h"
 #include "policy_file.h"
+#include "policy_commit.h"
 #include "policy_maps.h"
 
-/* What show and stats read: the names and the matrix, in one go. */
-struct snapshot {
-	struct name_table names;
-	struct policy_cells cells;
-	struct p2preach_state state;
-	int nr;
-};
-
-static int take_snapshot(const struct cli *c, struct policy_maps *m,
-			 struct snapshot *s)
+/* The maps read once, into a snapshot on the heap; NULL on error. */
+static struct policy_snapshot *take_snapshot(const struct cli *c)
 {
-	int err = policy_maps_open(m, c->pin_dir);
+	struct policy_snapshot *s = calloc(1, sizeof(*s));
+	struct policy_maps m;
+	int err;
 
-	if (err)
-		return err;
-	s->nr = policy_read_names(m, &s->names);
-	err = policy_read_matrix(m, &s->cells);
-	if (!err)
-		err = policy_read_state(m, &s->state);
-	if (err) {
-		log_err("cannot read the policy: %s", strerror(-err));
-		policy_maps_close(m);
+	if (!s)
+		return NULL;
+	err = policy_maps_open(&m, c->pin_dir);
+	if (!err) {
+		err = policy_snapshot_read(&m, s);
+		policy_maps_close(&m);
 	}
-	return err;
+	if (err) {
+		free(s);
+		return NULL;
+	}
+	return s;
 }
 
-static bool used(const struct snapshot *s, unsigned i)
+static bool used(const struct policy_snapshot *s, unsigned i)
 {
 	return s->names.name[i][0];
 }
 
-static __u32 verdict(const struct snapshot *s, unsigned c, unsigned p)
+static __u32 verdict(const struct policy_snapshot *s, unsigned c, unsigned p)
 {
-	return s->cells.cell[p2preach_cell(c, p)];
+	return s->cells[p2preach_cell(c, p)];
 }
 
-static void show_json(const struct cli *c, const struct snapshot *s)
+static void show_json(const struct cli *c, const struct policy_snapshot *s)
 {
 	struct json_object *doc = json_object_new_object();
 	struct json_object *devices = json_object_new_array();
 	struct json_object *pairs = json_object_new_array();
 
 	json_add_string(doc, "default",
-			policy_verdict_name(s->cells.cell[P2PREACH_DEFAULT_CELL]));
+			policy_verdict_name(s->cells[P2PREACH_DEFAULT_CELL]));
 	json_add_uint(doc, "generation", s->state.generation);
 	for (unsigned i = 0; i < P2PREACH_MAX_DEVICES; i++) {
 		struct json_object *d;
@@ -93,14 +89,14 @@ static void show_json(const struct cli *c, const struct snapshot *s)
 }
 
 /* Rows access columns' memory, like `nvidia-smi topo -m`. */
-static void show_table(const struct snapshot *s)
+static void show_table(const struct policy_snapshot *s)
 {
 	int w = 6;
 
 	for (unsigned i = 0; i < P2PREACH_MAX_DEVICES; i++)
 		if (used(s, i) && (int)strlen(names_label(&s->names, i)) + 2 > w)
 			w = strlen(names_label(&s->names, i)) + 2;
-	if (!s->nr) {
+	if (!txn_device_count(s)) {
 		printf("No devices in the policy.\n");
 	} else {
 		printf("%-*s", w, "");
@@ -122,13 +118,13 @@ static void show_table(const struct snapshot *s)
 		}
 	}
 	printf("\nDefault (devices not listed): %s\n",
-	       policy_verdict_name(s->cells.cell[P2PREACH_DEFAULT_CELL]));
+	       policy_verdict_name(s->cells[P2PREACH_DEFAULT_CELL]));
 	printf("\nLegend: a row's device accessing memory that lives in a column's device.\n"
 	       "  X     = the device itself\n"
 	       "  rw    = direct peer access, read and write\n"
 	       "  read  = direct peer reads; writes go through system RAM\n"
 	       "  deny  = through system RAM, as without a policy\n");
-	if (!s->nr)
+	if (!txn_device_count(s))
 		return;
 	printf("\nDevices:\n");
 	for (unsigned i = 0; i < P2PREACH_MAX_DEVICES; i++)
@@ -139,19 +135,110 @@ static void show_table(const struct snapshot *s)
 			       "present" : "absent");
 }
 
+/*
+ * The live verdicts that file does not give (at most max in changes, all
+ * counted in *n), and whether its text changed since it was applied. 0,
+ * or -errno with a message when loud (the file cannot be parsed).
+ */
+static int live_edits(const struct policy_snapshot *live, const char *file,
+		      struct txn_change *changes, unsigned *n, bool *changed,
+		      bool loud)
+{
+	struct policy_snapshot *want = malloc(sizeof(*want));
+	struct policy *p = malloc(sizeof(*p));
+	char err[1024];
+	int ret = want && p ? 0 : -ENOMEM;
+
+	if (!ret)
+		ret = policy_file_parse(file, p, err, sizeof(err));
+	if (!ret)
+		ret = txn_apply_file(live, p, want, err, sizeof(err));
+	if (!ret) {
+		*n = txn_diff(want, live, changes, changes ? P2PREACH_POLICY_CELLS : 0);
+		*changed = p->text_hash != live->state.file_hash ||
+			   strcmp(file, live->state.file);
+	} else if (loud) {
+		log_err("%s", ret == -ENOMEM ? "out of memory" : err);
+	}
+	free(want);
+	free(p);
+	return ret;
+}
+
+/* A label of the live policy for dev_name: its alias if it has one. */
+static const char *label_of(const struct policy_snapshot *s, const char *name)
+{
+	int i = names_index(&s->names, name);
+
+	return i < 0 ? name : names_label(&s->names, i);
+}
+
+/* show --diff FILE: the live edits as lines to paste into FILE. */
+static int show_diff(const struct cli *c)
+{
+	struct policy_snapshot *s = take_snapshot(c);
+	struct txn_change *ch = calloc(P2PREACH_POLICY_CELLS, sizeof(*ch));
+	struct json_object *doc, *arr;
+	unsigned n = 0;
+	bool changed;
+	int err = s && ch ? 0 : -ENOMEM;
+
+	if (!err)
+		err = live_edits(s, c->diff, ch, &n, &changed, true);
+	if (err)
+		goto out;
+	if (c->json) {
+		doc = json_object_new_object();
+		arr = json_object_new_array();
+		json_add_string(doc, "file", c->diff);
+		for (unsigned i = 0; i < n; i++) {
+			struct json_object *o = json_object_new_object();
+
+			json_add_string(o, "client", ch[i].client[0] ? ch[i].client : NULL);
+			json_add_string(o, "provider", ch[i].provider[0] ? ch[i].provider : NULL);
+			json_add_string(o, "file", policy_verdict_name(ch[i].from));
+			json_add_string(o, "live", policy_verdict_name(ch[i].to));
+			json_object_array_add(arr, o);
+		}
+		json_object_object_add(doc, "live_edits", arr);
+		err = json_out_print(stdout, doc, c->pretty);
+		goto out;
+	}
+	if (!n)
+		printf("# the live policy is what %s says\n", c->diff);
+	else
+		printf("# %u live verdict%s that %s does not give; add to it:\n",
+		       n, n == 1 ? "" : "s", c->diff);
+	for (unsigned i = 0; i < n; i++) {
+		if (!ch[i].client[0])
+			printf("default %s\n", policy_verdict_name(ch[i].to));
+		else if (ch[i].to == P2PREACH_DENY)
+			printf("deny %s -> %s\n", label_of(s, ch[i].client),
+			       label_of(s, ch[i].provider));
+		else
+			printf("allow %s -> %s %s\n", label_of(s, ch[i].client),
+			       label_of(s, ch[i].provider), policy_verdict_name(ch[i].to));
+	}
+out:
+	free(ch);
+	free(s);
+	return err;
+}
+
 int cmd_show(const struct cli *c)
 {
-	static struct snapshot s;
-	struct policy_maps m;
-	int err = take_snapshot(c, &m, &s);
+	struct policy_snapshot *s;
 
-	if (err)
-		return err;
-	policy_maps_close(&m);
+	if (c->diff)
+		return show_diff(c);
+	s = take_snapshot(c);
+	if (!s)
+		return -EIO;
 	if (c->json)
-		show_json(c, &s);
+		show_json(c, s);
 	else
-		show_table(&s);
+		show_table(s);
+	free(s);
 	return 0;
 }
 
@@ -213,7 +300,7 @@ static void stats_print_text(const struct stats_report *r)
 }
 
 /* Every counter of the snapshot's pairs, read before anything is printed. */
-static int stats_collect(const struct policy_maps *m, const struct snapshot *s,
+static int stats_collect(const struct policy_maps *m, const struct policy_snapshot *s,
 			 struct stats_report *r)
 {
 	int err = 0;
@@ -246,26 +333,25 @@ static int stats_collect(const struct policy_maps *m, const struct snapshot *s,
 int cmd_stats(const struct cli *c)
 {
 	struct stats_report r = { .attached = true };
+	struct policy_snapshot *s = take_snapshot(c);
 	struct policy_maps m;
-	struct snapshot *s = calloc(1, sizeof(*s));
 	int err;
 
 	if (!s)
-		return -ENOMEM;
-	err = take_snapshot(c, &m, s);
-	if (err) {
-		free(s);
-		return err;
+		return -EIO;
+	err = policy_maps_open(&m, c->pin_dir);
+	if (!err) {
+		err = stats_collect(&m, s, &r);
+		policy_maps_close(&m);
+		if (err)
+			log_err("cannot read the counters: %s", strerror(-err));
 	}
-	err = stats_collect(&m, s, &r);
-	policy_maps_close(&m);
-	if (err)
-		log_err("cannot read the counters: %s", strerror(-err));
-	else if (c->format == STATS_OPENMETRICS)
-		err = metrics_write(stdout, &r);
-	else if (c->json)
+	if (!err && c->format != STATS_TEXT)
+		err = metrics_write(stdout, &r, c->format == STATS_OPENMETRICS ?
+				    METRICS_OPENMETRICS : METRICS_PROMETHEUS);
+	else if (!err && c->json)
 		stats_print_json(c, &r);
-	else
+	else if (!err)
 		stats_print_text(&r);
 	free(r.pairs);
 	free(s);
@@ -301,76 +387,124 @@ static void kernel_text(bool have, const struct kernel_state *ks)
 	       ks->allowed_rw, ks->allowed_read, ks->denied, ks->invalid);
 }
 
+/* How the live policy differs from what the file last applied says. */
+struct file_view {
+	const char *file;	/* state.file, or NULL when none was applied */
+	bool readable;		/* it parses, so the edits below are known */
+	bool changed;		/* its text is not the one applied */
+	unsigned nr_edits;	/* live verdicts the file does not give */
+};
+
+static void view_file(const struct policy_snapshot *s, struct file_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	if (!s->state.file[0])
+		return;
+	v->file = s->state.file;
+	v->readable = !live_edits(s, v->file, NULL, &v->nr_edits, &v->changed, false);
+}
+
+static void status_json(const struct cli *c, const struct link_status *ls,
+			const struct policy_snapshot *s, const char *when,
+			int present, const struct file_view *v,
+			bool have_ks, const struct kernel_state *ks)
+{
+	struct json_object *doc = json_object_new_object();
+
+	json_add_bool(doc, "attached", ls->attached);
+	json_add_bool(doc, "pinned", ls->pinned);
+	json_add_string(doc, "pin_dir", c->pin_dir);
+	json_add_string(doc, "policy", ls->policy);
+	if (ls->pinned)
+		json_add_uint(doc, "link_id", ls->link_id);
+	if (s) {
+		json_add_uint(doc, "generation", s->state.generation);
+		json_add_string(doc, "source", s->state.source);
+		json_add_string(doc, "changed", when);
+		json_add_uint(doc, "devices", txn_device_count(s));
+		json_add_uint(doc, "present", present);
+		json_add_string(doc, "default",
+				policy_verdict_name(s->cells[P2PREACH_DEFAULT_CELL]));
+		json_add_string(doc, "file", v->file);
+		if (v->readable) {
+			json_add_uint(doc, "live_edits", v->nr_edits);
+			json_add_bool(doc, "file_changed", v->changed);
+		} else {
+			json_object_object_add(doc, "live_edits", NULL);
+			json_object_object_add(doc, "file_changed", NULL);
+		}
+	}
+	json_object_object_add(doc, "kernel", kernel_json(have_ks, ks));
+	json_out_print(stdout, doc, c->pretty);
+}
+
+static void status_text(const struct cli *c, const struct link_status *ls,
+			const struct policy_snapshot *s, const char *when,
+			int present, const struct file_view *v)
+{
+	printf("policy:     %s, attached, %s\n", ls->policy[0] ? ls->policy : "p2preach",
+	       ls->pinned ? "pinned under" : "not pinned by p2preach;");
+	if (ls->pinned)
+		printf("            %s\n", c->pin_dir);
+	else
+		printf("            found through the loaded program\n");
+	printf("generation: %llu", (unsigned long long)s->state.generation);
+	if (when[0])
+		printf(" (changed %s%s%s)", when, s->state.source[0] ? " from " : "",
+		       s->state.source);
+	printf("\ndevices:    %u (%d present)\n", txn_device_count(s), present);
+	printf("default:    %s\n",
+	       policy_verdict_name(s->cells[P2PREACH_DEFAULT_CELL]));
+	if (!v->file)
+		return;
+	printf("file:       %s", v->file);
+	if (!v->readable)
+		printf(" (cannot be read now)\n");
+	else if (v->nr_edits)
+		printf(" (%u live edit%s not in it%s: p2preach show --diff %s)\n",
+		       v->nr_edits, v->nr_edits == 1 ? "" : "s",
+		       v->changed ? "; edited since it was applied" : "", v->file);
+	else
+		printf("%s\n", v->changed ? " (edited since it was applied)" : "");
+}
+
 int cmd_status(const struct cli *c)
 {
-	static struct snapshot s;
+	struct policy_snapshot *s = NULL;
 	struct kernel_state ks;
 	bool have_ks = kernel_state_read(KERNEL_STATE_DIR, &ks);
 	struct link_status ls;
-	struct policy_maps m;
+	struct file_view v = { 0 };
 	char when[64] = "";
 	int err, present = 0;
-	bool have = false;
 
 	err = policy_link_status(c->pin_dir, &ls);
 	if (err)
 		return err;
 	if (ls.attached) {
-		err = take_snapshot(c, &m, &s);
-		if (err)
-			return err;
-		policy_maps_close(&m);
-		have = true;
+		s = take_snapshot(c);
+		if (!s)
+			return -EIO;
 		for (unsigned i = 0; i < P2PREACH_MAX_DEVICES; i++)
-			present += used(&s, i) && names_present("/sys", s.names.name[i]);
-		if (s.state.changed_ns) {
-			time_t t = s.state.changed_ns / 1000000000ull;
+			present += used(s, i) && names_present("/sys", s->names.name[i]);
+		if (s->state.changed_ns) {
+			time_t t = s->state.changed_ns / 1000000000ull;
 
 			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
 		}
+		view_file(s, &v);
 	}
 	if (c->json) {
-		struct json_object *doc = json_object_new_object();
-
-		json_add_bool(doc, "attached", ls.attached);
-		json_add_bool(doc, "pinned", ls.pinned);
-		json_add_string(doc, "pin_dir", c->pin_dir);
-		json_add_string(doc, "policy", ls.policy);
-		if (ls.pinned)
-			json_add_uint(doc, "link_id", ls.link_id);
-		if (have) {
-			json_add_uint(doc, "generation", s.state.generation);
-			json_add_string(doc, "source", s.state.source);
-			json_add_string(doc, "changed", when);
-			json_add_uint(doc, "devices", s.nr);
-			json_add_uint(doc, "present", present);
-			json_add_string(doc, "default",
-					policy_verdict_name(s.cells.cell[P2PREACH_DEFAULT_CELL]));
-		}
-		json_object_object_add(doc, "kernel", kernel_json(have_ks, &ks));
-		json_out_print(stdout, doc, c->pretty);
-		return 0;
-	}
-	if (!ls.attached) {
+		status_json(c, &ls, s, when, present, &v, have_ks, &ks);
+	} else if (!ls.attached) {
 		printf("policy:     none attached%s\n",
 		       ls.pinned ? " (a detached link is still pinned)" : "");
-		kernel_text(have_ks, &ks);
-		return 0;
+	} else {
+		status_text(c, &ls, s, when, present, &v);
 	}
-	printf("policy:     %s, attached, %s\n", ls.policy[0] ? ls.policy : "p2preach",
-	       ls.pinned ? "pinned under" : "not pinned by p2preach;");
-	if (ls.pinned)
-		printf("            %s\n", c->pin_dir);
-	else
-		printf("            found through the loaded program\n");
-	printf("generation: %llu", (unsigned long long)s.state.generation);
-	if (when[0])
-		printf(" (changed %s%s%s)", when, s.state.source[0] ? " from " : "",
-		       s.state.source);
-	printf("\ndevices:    %d (%d present)\n", s.nr, present);
-	printf("default:    %s\n",
-	       policy_verdict_name(s.cells.cell[P2PREACH_DEFAULT_CELL]));
-	kernel_text(have_ks, &ks);
+	if (!c->json)
+		kernel_text(have_ks, &ks);
+	free(s);
 	return 0;
 }
 

@@ -43,7 +43,7 @@ const struct command commands[] = {
 	  "validate FILE, change nothing", CMD_JSON, 0 },
 	{ "stats", NULL, cmd_stats, cli_parse_stats, 0, 0, "",
 	  "decisions per pair and verdict; --format openmetrics\n"
-	  "for Prometheus", CMD_JSON, OPT_FORMAT },
+	  "or prometheus for monitoring", CMD_JSON, OPT_FORMAT },
 	{ "status", NULL, cmd_status, NULL, 0, 0, "",
 	  "attached or not, policy, generation, devices", CMD_JSON, 0 },
 	{ "detach", NULL, cmd_detach, NULL, 0, 0, "",

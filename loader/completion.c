@@ -29,7 +29,7 @@ static const char body[] =
 	"\tcase $prev in\n"
 	"\t-c|--config|--diff) COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
 	"\t-d|--pin-dir) COMPREPLY=($(compgen -d -- \"$cur\")); return ;;\n"
-	"\t-f|--format) COMPREPLY=($(compgen -W \"text openmetrics\" -- \"$cur\")); return ;;\n"
+	"\t-f|--format) COMPREPLY=($(compgen -W \"text openmetrics prometheus\" -- \"$cur\")); return ;;\n"
 	"\tesac\n"
 	"\t# The command and how many arguments it has so far.\n"
 	"\tfor ((i = 1; i < COMP_CWORD; i++)); do\n"

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * OpenMetrics text (what Prometheus and node_exporter's textfile collector
- * read): one counter family of decisions labelled by ordered pair and
- * verdict, and two gauges for the policy.
+ * The counters for Prometheus: one counter family of decisions labelled
+ * by ordered pair and verdict, and two gauges for the policy. OpenMetrics
+ * 1.0 names a counter family without its "_total" and ends with "# EOF";
+ * the older Prometheus text format (what node_exporter's textfile
+ * collector and promtool read) names it with the suffix.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -38,19 +40,23 @@ static void decisions(FILE *f, const char *client, const char *provider,
 	}
 }
 
-int metrics_write(FILE *f, const struct stats_report *r)
+int metrics_write(FILE *f, const struct stats_report *r, enum metrics_format fmt)
 {
+	const char *family = fmt == METRICS_OPENMETRICS ? "p2preach_decisions" :
+			     "p2preach_decisions_total";
+
 	fputs("# HELP p2preach_policy_attached Whether a p2preach policy is attached (1) or not (0).\n"
 	      "# TYPE p2preach_policy_attached gauge\n", f);
 	fprintf(f, "p2preach_policy_attached %d\n", r->attached ? 1 : 0);
 	fputs("# HELP p2preach_policy_generation Edits committed to the policy since it was loaded.\n"
 	      "# TYPE p2preach_policy_generation gauge\n", f);
 	fprintf(f, "p2preach_policy_generation %llu\n", (unsigned long long)r->generation);
-	fputs("# HELP p2preach_decisions Peer access decisions by ordered pair (client accessing provider's memory) and verdict; an empty client and provider count pairs with a device not in the policy.\n"
-	      "# TYPE p2preach_decisions counter\n", f);
+	fprintf(f, "# HELP %s Peer access decisions by ordered pair (client accessing provider's memory) and verdict; an empty client and provider count pairs with a device not in the policy.\n"
+		"# TYPE %s counter\n", family, family);
 	for (unsigned i = 0; i < r->nr_pairs; i++)
 		decisions(f, r->pairs[i].client, r->pairs[i].provider, &r->pairs[i].st);
 	decisions(f, "", "", &r->other);
-	fputs("# EOF\n", f);
+	if (fmt == METRICS_OPENMETRICS)
+		fputs("# EOF\n", f);
 	return fflush(f) || ferror(f) ? -EIO : 0;
 }

@@ -25,7 +25,12 @@ struct stats_report {
 	struct p2preach_pair_stats other;	/* a device not in the policy */
 };
 
-/* The report in the OpenMetrics text format, "# EOF" last; 0 or -EIO. */
-int metrics_write(FILE *f, const struct stats_report *r);
+enum metrics_format {
+	METRICS_OPENMETRICS,	/* OpenMetrics 1.0 text */
+	METRICS_PROMETHEUS,	/* Prometheus text 0.0.4 (node_exporter, promtool) */
+};
+
+/* The report in that format; 0 or -EIO. */
+int metrics_write(FILE *f, const struct stats_report *r, enum metrics_format fmt);
 
 #endif

@@ -29,6 +29,9 @@ int names_resolve(const struct name_table *t, const char *word,
 		  const char *sysfs_root, char name[P2PREACH_NAME_LEN],
 		  char *err, size_t errlen);
 
+/* The slot of a dev_name, or -1. */
+int names_index(const struct name_table *t, const char *name);
+
 /* Is there a device of that dev_name in sysfs (any bus or class)? */
 bool names_present(const char *sysfs_root, const char *name);
 

@@ -8,7 +8,6 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "names.h"
 #include "log.h"
 #include "policy_maps.h"
 
@@ -202,85 +201,6 @@ void policy_maps_close(struct policy_maps *m)
 	}
 }
 
-int policy_read_devices(const struct policy_maps *m,
-			struct p2preach_name names[P2PREACH_MAX_DEVICES])
-{
-	struct p2preach_name key, *prev = NULL;
-	int n = 0;
-	__u32 idx;
-
-	memset(names, 0, sizeof(*names) * P2PREACH_MAX_DEVICES);
-	while (!bpf_map_get_next_key(m->devices, prev, &key)) {
-		if (!bpf_map_lookup_elem(m->devices, &key, &idx) &&
-		    idx < P2PREACH_MAX_DEVICES && !names[idx].name[0]) {
-			names[idx] = key;
-			n++;
-		}
-		prev = &key;
-	}
-	return n;
-}
-
-int policy_read_names(const struct policy_maps *m, struct name_table *t)
-{
-	struct p2preach_name names[P2PREACH_MAX_DEVICES];
-	struct p2preach_state st;
-	int n = policy_read_devices(m, names);
-
-	memset(t, 0, sizeof(*t));
-	policy_read_state(m, &st);
-	for (int i = 0; i < P2PREACH_MAX_DEVICES; i++) {
-		if (!names[i].name[0])
-			continue;
-		memcpy(t->name[i], names[i].name, sizeof(t->name[i]));
-		memcpy(t->alias[i], st.aliases[i], sizeof(t->alias[i]) - 1);
-	}
-	return n;
-}
-
-int policy_device_index(const struct policy_maps *m, const char *name,
-			bool create, __u32 *index)
-{
-	struct p2preach_name key, names[P2PREACH_MAX_DEVICES];
-	__u32 i;
-
-	if (!*name || strlen(name) >= sizeof(key.name)) {
-		log_err("bad device name '%s'", name);
-		return -EINVAL;
-	}
-	policy_name_key(&key, name);
-	if (!bpf_map_lookup_elem(m->devices, &key, index)) {
-		/*
-		 * Anyone with bpftool can write the map; an index past the
-		 * matrix would put a verdict outside it.
-		 */
-		if (*index >= P2PREACH_MAX_DEVICES) {
-			log_err("device %s has index %u in the map, beyond the matrix (at most %d devices)",
-				name, *index, P2PREACH_MAX_DEVICES);
-			return -ERANGE;
-		}
-		return 0;
-	}
-	if (!create)
-		return -ENOENT;
-
-	policy_read_devices(m, names);
-	for (i = 0; i < P2PREACH_MAX_DEVICES; i++) {
-		if (names[i].name[0])
-			continue;
-		/* An index used before starts counting afresh. */
-		if (m->state >= 0)
-			policy_reset_stats(m, i);
-		if (bpf_map_update_elem(m->devices, &key, &i, BPF_NOEXIST))
-			return -errno;
-		*index = i;
-		return 0;
-	}
-	log_err("no room for device %s (at most %d devices)",
-		name, P2PREACH_MAX_DEVICES);
-	return -ENOSPC;
-}
-
 /* A descriptor of the matrix now in slot 0. */
 static int current_matrix(const struct policy_maps *m)
 {
@@ -306,7 +226,8 @@ static __u32 *matrix_keys(void)
 	return keys;
 }
 
-int policy_read_matrix(const struct policy_maps *m, struct policy_cells *out)
+int policy_read_matrix(const struct policy_maps *m,
+		       __u32 cells[P2PREACH_POLICY_CELLS])
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, opts);
 	__u32 count = P2PREACH_POLICY_CELLS, next;
@@ -321,7 +242,7 @@ int policy_read_matrix(const struct policy_maps *m, struct policy_cells *out)
 		return fd;
 	}
 	/* -ENOENT: the walk reached the end of the array, as it should. */
-	err = bpf_map_lookup_batch(fd, NULL, &next, keys, out->cell, &count, &opts);
+	err = bpf_map_lookup_batch(fd, NULL, &next, keys, cells, &count, &opts);
 	if ((!err || err == -ENOENT) && count != P2PREACH_POLICY_CELLS)
 		err = -EIO;
 	else if (err == -ENOENT)
@@ -332,7 +253,7 @@ int policy_read_matrix(const struct policy_maps *m, struct policy_cells *out)
 }
 
 int policy_swap_matrix(const struct policy_maps *m,
-		       const struct policy_cells *cells)
+		       const __u32 cells[P2PREACH_POLICY_CELLS])
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, opts);
 	__u32 zero = 0, count = P2PREACH_POLICY_CELLS;
@@ -349,7 +270,7 @@ int policy_swap_matrix(const struct policy_maps *m,
 		free(keys);
 		return err;
 	}
-	err = bpf_map_update_batch(fd, keys, cells->cell, &count, &opts);
+	err = bpf_map_update_batch(fd, keys, cells, &count, &opts);
 	if (!err && count != P2PREACH_POLICY_CELLS)
 		err = -EIO;
 	if (!err && bpf_map_update_elem(m->policy, &zero, &fd, BPF_ANY))
@@ -359,14 +280,16 @@ int policy_swap_matrix(const struct policy_maps *m,
 	return err;
 }
 
-static int edit_cell(const struct policy_maps *m, __u32 cell, __u32 *v, bool set)
+int policy_set_cell(const struct policy_maps *m, __u32 cell, __u32 verdict)
 {
-	int fd = current_matrix(m), err = 0;
+	int fd, err = 0;
 
+	if (cell >= P2PREACH_POLICY_CELLS || verdict >= P2PREACH_NR_VERDICTS)
+		return -EINVAL;
+	fd = current_matrix(m);
 	if (fd < 0)
 		return fd;
-	if (set ? bpf_map_update_elem(fd, &cell, v, BPF_ANY) :
-		  bpf_map_lookup_elem(fd, &cell, v))
+	if (bpf_map_update_elem(fd, &cell, &verdict, BPF_ANY))
 		err = -errno;
 	close(fd);
 	return err;
@@ -375,18 +298,9 @@ static int edit_cell(const struct policy_maps *m, __u32 cell, __u32 *v, bool set
 int policy_set_verdict(const struct policy_maps *m, __u32 client,
 		       __u32 provider, __u32 verdict)
 {
-	if (client >= P2PREACH_MAX_DEVICES || provider >= P2PREACH_MAX_DEVICES ||
-	    verdict >= P2PREACH_NR_VERDICTS)
-		return -EINVAL;
-	return edit_cell(m, p2preach_cell(client, provider), &verdict, true);
-}
-
-int policy_get_verdict(const struct policy_maps *m, __u32 client,
-		       __u32 provider, __u32 *verdict)
-{
 	if (client >= P2PREACH_MAX_DEVICES || provider >= P2PREACH_MAX_DEVICES)
 		return -EINVAL;
-	return edit_cell(m, p2preach_cell(client, provider), verdict, false);
+	return policy_set_cell(m, p2preach_cell(client, provider), verdict);
 }
 
 int policy_read_state(const struct policy_maps *m, struct p2preach_state *st)

@@ -22,7 +22,8 @@
 #define W P2PREACH_ALLOW_RW
 
 static struct policy pol;
-static __u32 m[N][N], saved[N][N];
+static __u32 m[P2PREACH_POLICY_CELLS], saved[P2PREACH_POLICY_CELLS];
+#define M(c, p) m[p2preach_cell(c, p)]
 
 #define DEVICES4					\
 	"device gpu0 = 0000:3b:00.0\n"			\
@@ -36,7 +37,7 @@ static __u32 m[N][N], saved[N][N];
 	assert_int_equal(policy_parse_string(text, "t.conf", &pol,	\
 					     err_, sizeof(err_)), 0);	\
 	memset(m, 0xff, sizeof(m));					\
-	assert_int_equal(policy_resolve(&pol, m), 0);			\
+	assert_int_equal(policy_resolve(&pol, NULL, m), 0);			\
 } while (0)
 
 /* The 4x4 corner of m for the declared devices, row by row. */
@@ -44,9 +45,9 @@ static __u32 m[N][N], saved[N][N];
 	static const __u32 want_[4][4] = { __VA_ARGS__ };		\
 	for (int c_ = 0; c_ < 4; c_++)					\
 		for (int p_ = 0; p_ < 4; p_++)				\
-			if (m[c_][p_] != want_[c_][p_])			\
+			if (M(c_, p_) != want_[c_][p_])			\
 				fail_msg("m[%d][%d] = %u, want %u",	\
-					 c_, p_, m[c_][p_],		\
+					 c_, p_, M(c_, p_),		\
 					 want_[c_][p_]);		\
 } while (0)
 
@@ -55,9 +56,9 @@ static void assert_rest(unsigned nr, __u32 v)
 {
 	for (unsigned c = 0; c < N; c++)
 		for (unsigned p = 0; p < N; p++)
-			if ((c >= nr || p >= nr) && m[c][p] != v)
+			if ((c >= nr || p >= nr) && M(c, p) != v)
 				fail_msg("m[%u][%u] = %u, want %u",
-					 c, p, m[c][p], v);
+					 c, p, M(c, p), v);
 }
 
 static void test_default_fills_everything(void **state)
@@ -199,7 +200,7 @@ static void test_diagonal_keeps_default(void **state)
 
 static void test_raw_names_resolve_like_aliases(void **state)
 {
-	static __u32 by_alias[N][N];
+	static __u32 by_alias[P2PREACH_POLICY_CELLS];
 
 	(void)state;
 	resolve(DEVICES4 "allow gpu0 -> gpu3 read\nallow gpu2 <-> gpu1\n");
@@ -217,8 +218,8 @@ static void test_declaration_order(void **state)
 	assert_int_equal(policy_device_count(&pol), 2);
 	assert_string_equal(policy_device_alias(&pol, 0), "z");
 	assert_string_equal(policy_device_alias(&pol, 1), "a");
-	assert_int_equal(m[1][0], R);
-	assert_int_equal(m[0][1], D);
+	assert_int_equal(M(1, 0), R);
+	assert_int_equal(M(0, 1), D);
 }
 
 static void test_design_example(void **state)
@@ -256,9 +257,9 @@ static void test_all_64_devices(void **state)
 				(c == 0 && p == 63) || (c == 63 && p == 0) ?
 				W : R;
 
-			if (m[c][p] != want)
+			if (M(c, p) != want)
 				fail_msg("m[%u][%u] = %u, want %u",
-					 c, p, m[c][p], want);
+					 c, p, M(c, p), want);
 		}
 	free(text);
 }
@@ -272,31 +273,36 @@ static void test_resolve_rejects_invalid(void **state)
 	memcpy(saved, m, sizeof(m));
 
 	pol.rules[0].provider = 4;
-	assert_int_equal(policy_resolve(&pol, m), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, NULL, m), -EINVAL);
 	pol.rules[0].provider = POLICY_ANY - 1;
-	assert_int_equal(policy_resolve(&pol, m), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, NULL, m), -EINVAL);
 	pol.rules[0].provider = 1;
 	pol.rules[0].client = 7;
-	assert_int_equal(policy_resolve(&pol, m), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, NULL, m), -EINVAL);
 	pol.rules[0].client = 0;
 	pol.rules[0].verdict = P2PREACH_NR_VERDICTS;
-	assert_int_equal(policy_resolve(&pol, m), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, NULL, m), -EINVAL);
 	pol.rules[0].verdict = W;
 	pol.default_verdict = 3;
-	assert_int_equal(policy_resolve(&pol, m), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, NULL, m), -EINVAL);
 	pol.default_verdict = D;
 	pol.nr_devices = N + 1;
-	assert_int_equal(policy_resolve(&pol, m), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, NULL, m), -EINVAL);
 	pol.nr_devices = 4;
 	pol.nr_rules = POLICY_MAX_RULES + 1;
-	assert_int_equal(policy_resolve(&pol, m), -EINVAL);
-	assert_int_equal(policy_resolve(NULL, m), -EINVAL);
-	assert_int_equal(policy_resolve(&pol, NULL), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, NULL, m), -EINVAL);
+	assert_int_equal(policy_resolve(NULL, NULL, m), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, NULL, NULL), -EINVAL);
+	pol.nr_rules = 1;
+	/* Indices the maps could not have: twice the same, past the matrix. */
+	assert_int_equal(policy_resolve(&pol, (const __u32[]){ 5, 5, 1, 2 }, m), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, (const __u32[]){ 0, N, 1, 2 }, m), -EINVAL);
+	pol.nr_rules = POLICY_MAX_RULES + 1;
 	assert_memory_equal(m, saved, sizeof(m));
 
 	pol.nr_rules = 1;
-	assert_int_equal(policy_resolve(&pol, m), 0);
-	assert_int_equal(m[0][1], W);
+	assert_int_equal(policy_resolve(&pol, NULL, m), 0);
+	assert_int_equal(M(0, 1), W);
 }
 
 static void test_device_getters(void **state)
@@ -329,6 +335,32 @@ static void test_device_lookup(void **state)
 	assert_int_equal(policy_device_lookup(&pol, ""), -ENOENT);
 }
 
+/* With the maps' indices, rules land where the devices are, nowhere else. */
+static void test_resolve_into_map_indices(void **state)
+{
+	static const __u32 index[4] = { 7, 2, 40, 3 };
+
+	(void)state;
+	resolve(DEVICES4 "default read\n");
+	assert_int_equal(policy_resolve(&pol, index, m), 0);
+	assert_int_equal(m[P2PREACH_DEFAULT_CELL], R);
+	resolve(DEVICES4 "allow gpu0 -> gpu1\ndeny gpu2 <-> gpu3\nallow gpu3 -> * read\n");
+	assert_int_equal(policy_resolve(&pol, index, m), 0);
+	for (unsigned c = 0; c < N; c++) {
+		for (unsigned p = 0; p < N; p++) {
+			__u32 want = D;
+
+			if (c == 7 && p == 2)
+				want = W;
+			else if (c == 3 && p != 3 && (p == 7 || p == 2 || p == 40))
+				want = R;
+			if (M(c, p) != want)
+				fail_msg("m[%u][%u] = %u, want %u", c, p, M(c, p), want);
+		}
+	}
+	assert_int_equal(m[P2PREACH_DEFAULT_CELL], D);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +381,7 @@ int main(void)
 		cmocka_unit_test(test_design_example),
 		cmocka_unit_test(test_all_64_devices),
 		cmocka_unit_test(test_resolve_rejects_invalid),
+		cmocka_unit_test(test_resolve_into_map_indices),
 		cmocka_unit_test(test_device_getters),
 		cmocka_unit_test(test_device_lookup),
 	};

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of stats for monitoring (loader/metrics.c). The texts are
+ * also left in build/unit/ for promtool (tests/unit/promtool.sh).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics.h"
+
+static struct stats_pair pairs[] = {
+	{ "hmm_dmirror0", "hmm_dmirror1", "gpu0", "gpu1", { { 1, 2, 3 }, 4 } },
+	/* Names are the kernel's dev_name(): escape what the format needs. */
+	{ "a\"b", "c\\d\ne", "x", "y", { { 0, 0, 18446744073709551615ull }, 0 } },
+};
+
+static const struct stats_report report = {
+	.attached = true,
+	.generation = 7,
+	.nr_pairs = 2,
+	.pairs = pairs,
+	.other = { { 5, 0, 0 }, 0 },
+};
+
+static char *render(enum metrics_format fmt, const char *keep)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(metrics_write(f, &report, fmt), 0);
+	fclose(f);
+	f = fopen(keep, "w");
+	if (f) {
+		fputs(buf, f);
+		fclose(f);
+	}
+	return buf;
+}
+
+static const char decisions[] =
+	"p2preach_decisions_total{client=\"hmm_dmirror0\",provider=\"hmm_dmirror1\",verdict=\"deny\"} 1\n"
+	"p2preach_decisions_total{client=\"hmm_dmirror0\",provider=\"hmm_dmirror1\",verdict=\"read\"} 2\n"
+	"p2preach_decisions_total{client=\"hmm_dmirror0\",provider=\"hmm_dmirror1\",verdict=\"rw\"} 3\n"
+	"p2preach_decisions_total{client=\"hmm_dmirror0\",provider=\"hmm_dmirror1\",verdict=\"invalid\"} 4\n"
+	"p2preach_decisions_total{client=\"a\\\"b\",provider=\"c\\\\d\\ne\",verdict=\"deny\"} 0\n"
+	"p2preach_decisions_total{client=\"a\\\"b\",provider=\"c\\\\d\\ne\",verdict=\"read\"} 0\n"
+	"p2preach_decisions_total{client=\"a\\\"b\",provider=\"c\\\\d\\ne\",verdict=\"rw\"} 18446744073709551615\n"
+	"p2preach_decisions_total{client=\"a\\\"b\",provider=\"c\\\\d\\ne\",verdict=\"invalid\"} 0\n"
+	"p2preach_decisions_total{client=\"\",provider=\"\",verdict=\"deny\"} 5\n"
+	"p2preach_decisions_total{client=\"\",provider=\"\",verdict=\"read\"} 0\n"
+	"p2preach_decisions_total{client=\"\",provider=\"\",verdict=\"rw\"} 0\n"
+	"p2preach_decisions_total{client=\"\",provider=\"\",verdict=\"invalid\"} 0\n";
+
+static const char gauges[] =
+	"# HELP p2preach_policy_attached Whether a p2preach policy is attached (1) or not (0).\n"
+	"# TYPE p2preach_policy_attached gauge\n"
+	"p2preach_policy_attached 1\n"
+	"# HELP p2preach_policy_generation Edits committed to the policy since it was loaded.\n"
+	"# TYPE p2preach_policy_generation gauge\n"
+	"p2preach_policy_generation 7\n";
+
+#define HELP " Peer access decisions by ordered pair (client accessing provider's memory) and verdict; an empty client and provider count pairs with a device not in the policy.\n"
+
+static void test_openmetrics(void **state)
+{
+	char *got = render(METRICS_OPENMETRICS, "build/unit/metrics.om");
+	char want[4096];
+
+	(void)state;
+	snprintf(want, sizeof(want), "%s# HELP p2preach_decisions" HELP
+		 "# TYPE p2preach_decisions counter\n%s# EOF\n", gauges, decisions);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_prometheus(void **state)
+{
+	char *got = render(METRICS_PROMETHEUS, "build/unit/metrics.prom");
+	char want[4096];
+
+	(void)state;
+	snprintf(want, sizeof(want), "%s# HELP p2preach_decisions_total" HELP
+		 "# TYPE p2preach_decisions_total counter\n%s", gauges, decisions);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_openmetrics),
+		cmocka_unit_test(test_prometheus),
+	};
+
+	return cmocka_run_group_tests_name("metrics", tests, NULL, NULL) ? 1 : 0;
+}
