@@ -40,7 +40,20 @@ check_json "show --pretty is JSON too" 'j["default"] == "deny"' $P show --pretty
 check_json "stats --json counts the decisions per pair" \
 	'[p for p in j["pairs"] if p["client"] == "hmm_dmirror1"][0]["read"] >= 4 and [p for p in j["pairs"] if p["client"] == "hmm_dmirror1"][0]["rw"] >= 4 and j["other"]["deny"] == 0' \
 	$P stats --json
-check_json "status --json: three edits so far" 'j["generation"] == 3' $P status -j
+check_json "status --json: three edits so far, the last from the CLI, one not in the file" \
+	'j["generation"] == 3 and j["source"] == "cli" and j["file"] == "/tmp/policy.conf" and j["live_edits"] == 1' \
+	$P status -j
+check "show --diff: the live edit as a line for the file" \
+	"# 1 live verdict that /tmp/policy.conf does not give; add to it:
+allow gpu0 -> gpu1 read" $P show --diff /tmp/policy.conf
+if command -v promtool >/dev/null; then
+	check "stats --format prometheus passes promtool" "" \
+		sh -c "$P stats --format prometheus | promtool check metrics"
+else
+	ok "stats --format prometheus passes promtool # SKIP promtool not installed"
+fi
+check "stats --format openmetrics ends with # EOF" "# EOF" \
+	sh -c "$P stats --format openmetrics | tail -n 1"
 
 # Bad input: a clear message naming the argument, non-zero, nothing changed.
 check_fails "bad access mode is refused" 2 \
