@@ -22,6 +22,8 @@ static const struct option long_options[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "diff", required_argument, NULL, 'D' },
 	{ "format", required_argument, NULL, 'f' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "metrics-file", required_argument, NULL, 'M' },
 	{ "pin-dir", required_argument, NULL, 'd' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -39,6 +41,10 @@ static const struct {
 	{ OPT_CONFIG, "config", "-c, --config FILE   daemon: policy file (default " P2PREACH_CONFIG ")" },
 	{ OPT_DIFF, "diff", "    --diff FILE     show: live edits that FILE does not have" },
 	{ OPT_FORMAT, "format", "-f, --format FMT    stats: text, openmetrics or prometheus" },
+	{ OPT_OUTPUT, "output", "-o, --output FILE   stats: write FILE atomically (default format prometheus)" },
+	{ OPT_METRICS, "metrics-file", "    --metrics-file FILE\n"
+	  "                      daemon: keep FILE up to date for node_exporter's\n"
+	  "                      textfile collector" },
 };
 
 #define N_COMMAND_OPTIONS (sizeof(command_options) / sizeof(command_options[0]))
@@ -234,7 +240,7 @@ int cli_parse_daemon(struct cli *c, char **args, int nargs, char *err, size_t er
 {
 	if (!c->config)
 		c->config = P2PREACH_CONFIG;
-	if (!*c->config)
+	if (!*c->config || (c->metrics && !*c->metrics))
 		return fail(err, errlen, "%s: empty file name", c->name);
 	return 0;
 }
@@ -248,6 +254,11 @@ int cli_parse_show(struct cli *c, char **args, int nargs, char *err, size_t errl
 
 int cli_parse_stats(struct cli *c, char **args, int nargs, char *err, size_t errlen)
 {
+	if (c->output && !*c->output)
+		return fail(err, errlen, "%s: empty file name", c->name);
+	if (c->output && c->json)
+		return fail(err, errlen, "%s: --output and --json exclude each other",
+			    c->name);
 	if (c->format != STATS_TEXT && c->json)
 		return fail(err, errlen, "%s: --format and --json exclude each other",
 			    c->name);
@@ -290,7 +301,7 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 	/* Our messages, not getopt's: they go through err like the rest. */
 	opterr = 0;
 	optind = 0;	/* full reinitialisation, so parsing can run twice */
-	while ((opt = getopt_long(argc, argv, ":jpbc:f:d:vhV", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":jpbc:f:o:d:vhV", long_options, NULL)) != -1) {
 		switch (opt) {
 		case 'j': c.json = out->json = true; break;
 		case 'p': c.json = c.pretty = out->json = true; break;
@@ -302,6 +313,8 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 			if (parse_format(optarg, &c, err, errlen))
 				return -EINVAL;
 			break;
+		case 'o': c.output = optarg; seen[4] = true; break;
+		case 'M': c.metrics = optarg; seen[5] = true; break;
 		case 'd': c.pin_dir = optarg; break;
 		case 'v': c.verbose = true; break;
 		case 'h': help = true; break;

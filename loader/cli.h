@@ -29,6 +29,8 @@ struct cli {
 	const char *config;	/* daemon's policy file */
 	const char *file;	/* load, apply, check */
 	const char *diff;	/* show --diff FILE */
+	const char *output;	/* stats --output FILE */
+	const char *metrics;	/* daemon --metrics-file FILE */
 	const char *client, *provider;
 	int verdict;		/* allow: read or rw; deny: deny */
 	enum stats_format format;

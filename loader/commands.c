@@ -23,7 +23,7 @@ const struct command commands[] = {
 	{ "daemon", NULL, cmd_daemon, cli_parse_daemon, 0, 0, "",
 	  "load, attach and pin the policy, apply the config file,\n"
 	  "follow SIGHUP and device hotplug",
-	  CMD_EDIT | CMD_ROOT, OPT_CONFIG },
+	  CMD_EDIT | CMD_ROOT, OPT_CONFIG | OPT_METRICS },
 	{ "load", NULL, cmd_load, cli_parse_file, 0, 1, "[FILE]",
 	  "load, attach and pin the policy once",
 	  CMD_EDIT | CMD_ROOT | CMD_LOCK, 0 },
@@ -43,7 +43,7 @@ const struct command commands[] = {
 	  "validate FILE, change nothing", CMD_JSON, 0 },
 	{ "stats", NULL, cmd_stats, cli_parse_stats, 0, 0, "",
 	  "decisions per pair and verdict; --format openmetrics\n"
-	  "or prometheus for monitoring", CMD_JSON, OPT_FORMAT },
+	  "or prometheus for monitoring", CMD_JSON, OPT_FORMAT | OPT_OUTPUT },
 	{ "status", NULL, cmd_status, NULL, 0, 0, "",
 	  "attached or not, policy, generation, devices", CMD_JSON, 0 },
 	{ "detach", NULL, cmd_detach, NULL, 0, 0, "",

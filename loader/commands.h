@@ -25,6 +25,8 @@ enum command_options {
 	OPT_CONFIG = 1 << 1,	/* --config FILE */
 	OPT_DIFF = 1 << 2,	/* --diff FILE */
 	OPT_FORMAT = 1 << 3,	/* --format FORMAT */
+	OPT_OUTPUT = 1 << 4,	/* --output FILE */
+	OPT_METRICS = 1 << 5,	/* --metrics-file FILE */
 };
 
 struct command {

@@ -27,7 +27,7 @@ static const char body[] =
 	"\tlocal cmd=\"\" nargs=0 i w kind\n"
 	"\n"
 	"\tcase $prev in\n"
-	"\t-c|--config|--diff) COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
+	"\t-c|--config|--diff|-o|--output|--metrics-file) COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
 	"\t-d|--pin-dir) COMPREPLY=($(compgen -d -- \"$cur\")); return ;;\n"
 	"\t-f|--format) COMPREPLY=($(compgen -W \"text openmetrics prometheus\" -- \"$cur\")); return ;;\n"
 	"\tesac\n"
@@ -35,7 +35,7 @@ static const char body[] =
 	"\tfor ((i = 1; i < COMP_CWORD; i++)); do\n"
 	"\t\tw=${COMP_WORDS[i]}\n"
 	"\t\tcase $w in\n"
-	"\t\t-c|--config|-d|--pin-dir|--diff|-f|--format) ((i++)); continue ;;\n"
+	"\t\t-c|--config|-d|--pin-dir|--diff|-f|--format|-o|--output|--metrics-file) ((i++)); continue ;;\n"
 	"\t\t-*) continue ;;\n"
 	"\t\tesac\n"
 	"\t\tif [[ -z $cmd ]]; then cmd=$w; else ((nargs++)); fi\n"
@@ -120,9 +120,11 @@ void cli_print_completion(FILE *f)
 
 		if (!o || (i && !strcmp(commands[i - 1].name, commands[i].name)))
 			continue;
-		fprintf(f, "\t%s) echo $common%s%s%s%s ;;\n", commands[i].name,
+		fprintf(f, "\t%s) echo $common%s%s%s%s%s%s ;;\n", commands[i].name,
 			o & OPT_BOTH ? " --both" : "", o & OPT_CONFIG ? " --config" : "",
-			o & OPT_DIFF ? " --diff" : "", o & OPT_FORMAT ? " --format" : "");
+			o & OPT_DIFF ? " --diff" : "", o & OPT_FORMAT ? " --format" : "",
+			o & OPT_OUTPUT ? " --output" : "",
+			o & OPT_METRICS ? " --metrics-file" : "");
 	}
 	fputs("\t*) echo $common ;;\n\tesac\n}\n\n", f);
 	fputs(body, f);

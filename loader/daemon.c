@@ -9,10 +9,12 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include "apply.h"
@@ -26,7 +28,11 @@
 #include "policy_commit.h"
 #include "policy_file.h"
 #include "policy_rules.h"
+#include "stats.h"
 #include "uevent.h"
+
+/* How often --metrics-file is rewritten: node_exporter's scrape interval. */
+#define METRICS_INTERVAL_S	15
 
 struct daemon {
 	const struct cli *c;
@@ -156,23 +162,67 @@ static void on_uevent(const struct daemon *d, int fd)
 	}
 }
 
+/* --metrics-file: the counters for node_exporter, replaced atomically. */
+static void write_metrics(const struct daemon *d)
+{
+	struct stats_report r;
+	int err = stats_read(d->c->pin_dir, &r);
+
+	if (!err) {
+		err = metrics_write_file(d->c->metrics, &r, METRICS_PROMETHEUS);
+		stats_free(&r);
+	}
+	if (err)
+		log_warn("cannot write %s: %s", d->c->metrics, strerror(-err));
+}
+
+static int metrics_timer(const struct daemon *d)
+{
+	struct itimerspec every = {
+		.it_interval = { .tv_sec = METRICS_INTERVAL_S },
+		.it_value = { .tv_nsec = 1 },	/* now */
+	};
+	int fd;
+
+	if (!d->c->metrics)
+		return -1;
+	fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (fd < 0 || timerfd_settime(fd, 0, &every, NULL)) {
+		log_warn("no metrics file (timerfd: %s)", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static int serve(struct daemon *d, int sfd, int ufd)
 {
 	struct signalfd_siginfo si;
-	struct pollfd pfd[2] = {
+	int tfd = metrics_timer(d);
+	struct pollfd pfd[3] = {
 		{ .fd = sfd, .events = POLLIN },
-		{ .fd = ufd, .events = POLLIN },
+		{ .fd = ufd, .events = POLLIN },	/* -1: poll skips it */
+		{ .fd = tfd, .events = POLLIN },
 	};
+	uint64_t ticks;
 
 	for (;;) {
-		if (poll(pfd, ufd >= 0 ? 2 : 1, -1) < 0) {
+		if (poll(pfd, 3, -1) < 0) {
+			int err = -errno;
+
 			if (errno == EINTR)
 				continue;
-			log_err("poll: %s", strerror(errno));
-			return -errno;
+			log_err("poll: %s", strerror(-err));
+			if (tfd >= 0)
+				close(tfd);
+			return err;
 		}
 		if (ufd >= 0 && (pfd[1].revents & POLLIN))
 			on_uevent(d, ufd);
+		if (tfd >= 0 && (pfd[2].revents & POLLIN) &&
+		    read(tfd, &ticks, sizeof(ticks)) == sizeof(ticks))
+			write_metrics(d);
 		if (!(pfd[0].revents & POLLIN))
 			continue;
 		if (read(sfd, &si, sizeof(si)) != sizeof(si))
@@ -186,6 +236,8 @@ static int serve(struct daemon *d, int sfd, int ufd)
 		}
 		log_info("stopping; the pinned policy stays in force");
 		notify_systemd("STOPPING=1");
+		if (tfd >= 0)
+			close(tfd);
 		return 0;
 	}
 }

@@ -8,6 +8,10 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "metrics.h"
 #include "verdict.h"
@@ -59,4 +63,41 @@ int metrics_write(FILE *f, const struct stats_report *r, enum metrics_format fmt
 	if (fmt == METRICS_OPENMETRICS)
 		fputs("# EOF\n", f);
 	return fflush(f) || ferror(f) ? -EIO : 0;
+}
+
+int metrics_write_file(const char *path, const struct stats_report *r,
+		       enum metrics_format fmt)
+{
+	size_t len = strlen(path);
+	char *tmp = malloc(len + 8);
+	FILE *f = NULL;
+	int fd, err;
+
+	if (!tmp)
+		return -ENOMEM;
+	/* Beside it, so that rename() is atomic; no ".prom" until then. */
+	snprintf(tmp, len + 8, "%s.XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		err = -errno;
+		goto out;
+	}
+	if (fchmod(fd, 0644) || !(f = fdopen(fd, "w"))) {
+		err = -errno;
+		close(fd);
+		goto unlink;
+	}
+	err = metrics_write(f, r, fmt);
+	if (!err && fsync(fileno(f)))
+		err = -errno;
+	if (fclose(f) && !err)
+		err = -EIO;
+	if (!err && rename(tmp, path))
+		err = -errno;
+unlink:
+	if (err)
+		unlink(tmp);
+out:
+	free(tmp);
+	return err;
 }

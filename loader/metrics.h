@@ -33,4 +33,12 @@ enum metrics_format {
 /* The report in that format; 0 or -EIO. */
 int metrics_write(FILE *f, const struct stats_report *r, enum metrics_format fmt);
 
+/*
+ * The same into path, atomically (a file beside it, then rename), as
+ * node_exporter's textfile collector wants: a reader sees the old text or
+ * the new, never half of it. 0 or -errno; path is untouched on error.
+ */
+int metrics_write_file(const char *path, const struct stats_report *r,
+		       enum metrics_format fmt);
+
 #endif

@@ -116,6 +116,10 @@ static void test_options_with_values(void **state)
 	assert_int_equal(c.format, STATS_OPENMETRICS);
 	assert_int_equal(parse_words((const char *[MAX_WORDS]){ "stats", "-f", "text" }), 0);
 	assert_int_equal(c.format, STATS_TEXT);
+	assert_int_equal(parse_words((const char *[MAX_WORDS]){ "stats", "-o", "/var/lib/n/p2preach.prom" }), 0);
+	assert_string_equal(c.output, "/var/lib/n/p2preach.prom");
+	assert_int_equal(parse_words((const char *[MAX_WORDS]){ "daemon", "--metrics-file", "m.prom" }), 0);
+	assert_string_equal(c.metrics, "m.prom");
 	assert_int_equal(parse_words((const char *[MAX_WORDS]){ "-v", "status" }), 0);
 	assert_true(c.verbose);
 }
@@ -166,6 +170,11 @@ static const struct {
 	{ { "stats", "--format", "xml" }, "--format: unknown format 'xml' (text, openmetrics or prometheus)" },
 	{ { "stats", "--format", "openmetrics", "-j" }, "stats: --format and --json exclude each other" },
 	{ { "show", "--diff", "" }, "show: empty file name" },
+	{ { "stats", "--output", "" }, "stats: empty file name" },
+	{ { "stats", "-o", "f", "-j" }, "stats: --output and --json exclude each other" },
+	{ { "show", "--output", "f" }, "show: --output is for stats" },
+	{ { "stats", "--metrics-file", "f" }, "stats: --metrics-file is for daemon" },
+	{ { "daemon", "--metrics-file", "" }, "daemon: empty file name" },
 	{ { "--pin-dir", "", "show" }, "--pin-dir: empty directory name" },
 	{ { "allow", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "b" },
 	  "allow: bad device 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' (1 to 63 characters)" },

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <unistd.h>
 
 #include "metrics.h"
 
@@ -94,11 +96,42 @@ static void test_prometheus(void **state)
 	free(got);
 }
 
+/* The textfile collector's file: replaced whole, nothing left beside it. */
+static void test_write_file(void **state)
+{
+	char dir[] = "/tmp/p2preach-metrics-XXXXXX", path[64], *want, got[4096];
+	FILE *f;
+	size_t n;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/p2preach.prom", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("old\n", f);
+	fclose(f);
+	assert_int_equal(metrics_write_file(path, &report, METRICS_PROMETHEUS), 0);
+	want = render(METRICS_PROMETHEUS, "/dev/null");
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(got, 1, sizeof(got) - 1, f);
+	fclose(f);
+	got[n] = '\0';
+	assert_string_equal(got, want);
+	free(want);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);	/* no temporary file left */
+	/* A directory that is not there: an error, and nothing written. */
+	assert_int_equal(metrics_write_file("/nonexistent/p2preach.prom", &report,
+					    METRICS_PROMETHEUS), -ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_openmetrics),
 		cmocka_unit_test(test_prometheus),
+		cmocka_unit_test(test_write_file),
 	};
 
 	return cmocka_run_group_tests_name("metrics", tests, NULL, NULL) ? 1 : 0;

@@ -6,6 +6,7 @@
 T=daemon
 D0=hmm_dmirror0 D1=hmm_dmirror1
 CONF=/tmp/policy.conf LOG=/tmp/daemon.log NOTES=/tmp/notify.log
+METRICS=/tmp/p2preach.prom
 export NOTIFY_SOCKET=/tmp/notify.sock
 python3 "$P2PREACH_ROOT/tests/vm/notify-listen.py" $NOTIFY_SOCKET $NOTES &
 listener=$!
@@ -20,7 +21,7 @@ wait_for() {
 	done
 }
 start() {
-	$P daemon --config $CONF >>$LOG 2>&1 &
+	$P daemon --config $CONF --metrics-file $METRICS >>$LOG 2>&1 &
 	daemon=$!
 }
 # A PCI device of the VM stands for a GPU that comes and goes: test_hmm's
@@ -45,6 +46,18 @@ check_json "status shows it pinned, generation 1" \
 	'j["attached"] and j["pinned"] and j["generation"] == 1 and j["source"] == "/tmp/policy.conf" and j["devices"] == 3' \
 	$P status --json
 link=$($P status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["link_id"])')
+if wait_for $METRICS "p2preach_policy_attached 1"; then
+	ok "the daemon writes its metrics file for node_exporter"
+else
+	not_ok "no metrics file: $(ls -l /tmp) $(tail -n 3 $LOG)"
+fi
+if command -v promtool >/dev/null; then
+	check "the metrics file passes promtool" "" sh -c "promtool check metrics <$METRICS"
+else
+	ok "the metrics file passes promtool # SKIP promtool not installed"
+fi
+check "and nothing but it is left in its directory" "p2preach.prom" \
+	sh -c "ls /tmp | grep p2preach.prom"
 
 policy "allow gpu1 -> gpu0 read"
 kill -HUP $daemon
