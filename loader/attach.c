@@ -181,14 +181,11 @@ int policy_detach(const char *pin_dir)
 static void map_name(__u32 id, char *buf, size_t len)
 {
 	struct bpf_map_info mi;
-	__u32 mlen = sizeof(mi);
-	int fd = bpf_map_get_fd_by_id(id);
+	int fd = policy_map_info(id, &mi);
 
 	if (fd < 0)
 		return;
-	memset(&mi, 0, sizeof(mi));
-	if (!bpf_map_get_info_by_fd(fd, &mi, &mlen))
-		snprintf(buf, len, "%s", mi.name);
+	snprintf(buf, len, "%s", mi.name);
 	close(fd);
 }
 
@@ -196,24 +193,20 @@ static void map_name(__u32 id, char *buf, size_t len)
 static bool loaded_elsewhere(struct link_status *st)
 {
 	struct bpf_map_info mi;
-	__u32 id = 0, len;
+	__u32 id = 0;
+	bool found = false;
 	int fd;
 
-	while (!bpf_map_get_next_id(id, &id)) {
-		fd = bpf_map_get_fd_by_id(id);
+	while (!found && !bpf_map_get_next_id(id, &id)) {
+		fd = policy_map_info(id, &mi);
 		if (fd < 0)
 			continue;
-		memset(&mi, 0, sizeof(mi));
-		len = sizeof(mi);
-		if (!bpf_map_get_info_by_fd(fd, &mi, &len) &&
-		    mi.type == BPF_MAP_TYPE_STRUCT_OPS && !strcmp(mi.name, "p2preach")) {
-			snprintf(st->policy, sizeof(st->policy), "%s", mi.name);
-			close(fd);
-			return true;
-		}
 		close(fd);
+		found = mi.type == BPF_MAP_TYPE_STRUCT_OPS && !strcmp(mi.name, "p2preach");
 	}
-	return false;
+	if (found)
+		snprintf(st->policy, sizeof(st->policy), "%s", mi.name);
+	return found;
 }
 
 int policy_link_status(const char *pin_dir, struct link_status *st)

@@ -93,20 +93,29 @@ static int program_map_ids(__u32 prog_id, __u32 ids[MAX_PROG_MAPS])
 	return info.nr_map_ids < MAX_PROG_MAPS ? (int)info.nr_map_ids : MAX_PROG_MAPS;
 }
 
+int policy_map_info(__u32 id, struct bpf_map_info *mi)
+{
+	__u32 len = sizeof(*mi);
+	int fd = bpf_map_get_fd_by_id(id);
+
+	if (fd < 0)
+		return -errno;
+	memset(mi, 0, sizeof(*mi));
+	if (bpf_map_get_info_by_fd(fd, mi, &len)) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
 /* An fd of map id, with its name copied to name; -1 when it is gone. */
 static int open_map_id(__u32 id, char name[BPF_OBJ_NAME_LEN])
 {
 	struct bpf_map_info mi;
-	__u32 len = sizeof(mi);
-	int fd = bpf_map_get_fd_by_id(id);
+	int fd = policy_map_info(id, &mi);
 
 	if (fd < 0)
 		return -1;
-	memset(&mi, 0, sizeof(mi));
-	if (bpf_map_get_info_by_fd(fd, &mi, &len)) {
-		close(fd);
-		return -1;
-	}
 	memcpy(name, mi.name, BPF_OBJ_NAME_LEN);
 	return fd;
 }

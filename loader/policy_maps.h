@@ -34,6 +34,10 @@ void policy_maps_close(struct policy_maps *m);
  */
 int policy_program_map(const char *prog_name, const char *map_name);
 
+/* An fd of map id (close it) with its info, or -errno. */
+struct bpf_map_info;
+int policy_map_info(__u32 id, struct bpf_map_info *mi);
+
 /*
  * Index of a device name; with create, a new name takes the lowest free
  * index (policy_commit.c, for test programs that edit one pair).
