@@ -19,13 +19,22 @@ $(eval $(call pure_lib,$(UNIT_DIR)/obj))
 $(eval $(call objects_in,$(UNIT_SAN_DIR)/obj,$(CC),$(UNIT_SAN_CFLAGS)))
 $(eval $(call pure_lib,$(UNIT_SAN_DIR)/obj))
 
+# The commit is tested over fake maps: tests/unit/fake/bpf/bpf.h declares
+# the libbpf calls the test implements.
+FAKE_BPF := -Itests/unit/fake
+$(UNIT_DIR)/obj/loader/policy_commit.o $(UNIT_SAN_DIR)/obj/loader/policy_commit.o \
+$(UNIT_DIR)/obj/tests/unit/test_policy_commit.o \
+$(UNIT_SAN_DIR)/obj/tests/unit/test_policy_commit.o: OBJ_FLAGS = $(FAKE_BPF)
+$(UNIT_DIR)/test_policy_commit: $(UNIT_DIR)/obj/loader/policy_commit.o
+$(UNIT_SAN_DIR)/test_policy_commit: $(UNIT_SAN_DIR)/obj/loader/policy_commit.o
+
 $(UNIT_TESTS): $(UNIT_DIR)/%: $(UNIT_DIR)/obj/tests/unit/%.o $(UNIT_DIR)/obj/libp2preach.a
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(UNIT_CFLAGS) $^ $(UNIT_LDLIBS) -o $@
+	$(Q)$(CC) $(UNIT_CFLAGS) $(filter %.o,$^) $(filter %.a,$^) $(UNIT_LDLIBS) -o $@
 
 $(UNIT_SAN_TESTS): $(UNIT_SAN_DIR)/%: $(UNIT_SAN_DIR)/obj/tests/unit/%.o $(UNIT_SAN_DIR)/obj/libp2preach.a
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(UNIT_SAN_CFLAGS) $^ $(UNIT_LDLIBS) -o $@
+	$(Q)$(CC) $(UNIT_SAN_CFLAGS) $(filter %.o,$^) $(filter %.a,$^) $(UNIT_LDLIBS) -o $@
 
 # Run every binary even after a failure, then fail if any did.
 # unit_run DIR-LIST: the loop shared by both builds.
