@@ -137,7 +137,8 @@ $(B)/gen-completion: $(OBJ)/loader/gen_completion.o $(OBJ)/libp2preach.a
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -ljson-c -o $@
 completion: $(B)/gen-completion
-	$(Q)$< >packaging/p2preach.bash-completion
+	$(Q)$< >$(B)/p2preach.bash-completion.tmp && \
+		mv $(B)/p2preach.bash-completion.tmp packaging/p2preach.bash-completion
 
 # Test programs the VM tests run; they link the loader's objects they use.
 VM_OBJ := $(OBJ)/tests/vm
