@@ -79,123 +79,74 @@ static void test_default_fills_everything(void **state)
 	assert_rest(4, R);
 }
 
-static void test_one_direction(void **state)
-{
-	(void)state;
-	resolve(DEVICES4 "allow gpu0 -> gpu1\n");
-	assert_matrix4({ D, W, D, D }, { D, D, D, D },
-		       { D, D, D, D }, { D, D, D, D });
-	assert_rest(4, D);
-}
+/*
+ * Files and the 4x4 corner of the matrix they resolve to, row by row (a
+ * row's device accessing a column's); rest: what every other cell holds,
+ * when the case says.
+ */
+static const struct {
+	const char *what, *text;
+	__u32 want[4][4];
+	int rest;	/* a verdict, or -1 */
+} matrices[] = {
+	{ "one direction", DEVICES4 "allow gpu0 -> gpu1\n",
+	  { { D, W, D, D }, { D, D, D, D }, { D, D, D, D }, { D, D, D, D } }, D },
+	{ "both directions", DEVICES4 "allow gpu1 <-> gpu2 read\ndeny gpu0 <-> gpu3\n"
+	  "default rw\n",
+	  { { W, W, W, D }, { W, W, R, W }, { W, R, W, W }, { D, W, W, W } }, -1 },
+	{ "read vs rw", DEVICES4
+	  "allow gpu0 -> gpu1 read\n"
+	  "allow gpu0 -> gpu2 rw\n"
+	  "allow gpu0 -> gpu3\n"
+	  "allow gpu1 -> gpu0 read\n",
+	  { { D, R, W, W }, { R, D, D, D }, { D, D, D, D }, { D, D, D, D } }, -1 },
+	{ "deny over default", DEVICES4 "default rw\ndeny gpu2 -> gpu1\n",
+	  { { W, W, W, W }, { W, W, W, W }, { W, D, W, W }, { W, W, W, W } }, W },
+	{ "last match wins", DEVICES4 "allow * -> gpu1\ndeny gpu0 -> gpu1\n",
+	  { { D, D, D, D }, { D, D, D, D }, { D, W, D, D }, { D, W, D, D } }, -1 },
+	{ "last match wins", DEVICES4 "deny gpu0 -> gpu1\nallow * -> gpu1 read\n",
+	  { { D, R, D, D }, { D, D, D, D }, { D, R, D, D }, { D, R, D, D } }, -1 },
+	{ "last match wins", DEVICES4
+	  "allow gpu0 <-> gpu1\n"
+	  "allow gpu0 -> gpu1 read\n"
+	  "deny gpu1 -> gpu0\n"
+	  "allow gpu1 -> gpu0 read\n"
+	  "allow gpu0 -> gpu1\n",
+	  { { D, W, D, D }, { R, D, D, D }, { D, D, D, D }, { D, D, D, D } }, -1 },
+	{ "wildcard client", DEVICES4 "allow * -> gpu2 read\n",
+	  { { D, D, R, D }, { D, D, R, D }, { D, D, D, D }, { D, D, R, D } }, D },
+	{ "wildcard provider", DEVICES4 "default rw\ndeny gpu3 -> *\n",
+	  { { W, W, W, W }, { W, W, W, W }, { W, W, W, W }, { D, D, D, W } }, W },
+	{ "wildcard both sides", DEVICES4 "allow * -> * read\n",
+	  { { D, R, R, R }, { R, D, R, R }, { R, R, D, R }, { R, R, R, D } }, D },
+	{ "wildcard both directions", DEVICES4 "allow * <-> gpu1 read\n",
+	  { { D, R, D, D }, { R, D, R, R }, { D, R, D, D }, { D, R, D, D } }, -1 },
+	{ "wildcard includes later devices", "device gpu0 = 0000:3b:00.0\n"
+	  "allow gpu0 -> * read\n"
+	  "device gpu1 = 0000:5e:00.0\n"
+	  "device gpu2 = 0000:86:00.0\n"
+	  "device gpu3 = 0000:af:00.0\n",
+	  { { D, R, R, R }, { D, D, D, D }, { D, D, D, D }, { D, D, D, D } }, -1 },
+	{ "diagonal keeps default", DEVICES4 "allow * <-> * rw\nallow gpu1 -> gpu1 read\n",
+	  { { D, W, W, W }, { W, D, W, W }, { W, W, D, W }, { W, W, W, D } }, -1 },
+	{ "diagonal keeps default", DEVICES4 "default read\ndeny * -> *\ndeny gpu2 -> gpu2\n",
+	  { { R, D, D, D }, { D, R, D, D }, { D, D, R, D }, { D, D, D, R } }, R },
+};
 
-static void test_both_directions(void **state)
+static void test_matrices(void **state)
 {
 	(void)state;
-	resolve(DEVICES4 "allow gpu1 <-> gpu2 read\ndeny gpu0 <-> gpu3\n"
-		"default rw\n");
-	assert_matrix4({ W, W, W, D }, { W, W, R, W },
-		       { W, R, W, W }, { D, W, W, W });
-}
-
-static void test_read_vs_rw(void **state)
-{
-	(void)state;
-	resolve(DEVICES4
-		"allow gpu0 -> gpu1 read\n"
-		"allow gpu0 -> gpu2 rw\n"
-		"allow gpu0 -> gpu3\n"
-		"allow gpu1 -> gpu0 read\n");
-	assert_matrix4({ D, R, W, W }, { R, D, D, D },
-		       { D, D, D, D }, { D, D, D, D });
-}
-
-static void test_deny_over_default(void **state)
-{
-	(void)state;
-	resolve(DEVICES4 "default rw\ndeny gpu2 -> gpu1\n");
-	assert_matrix4({ W, W, W, W }, { W, W, W, W },
-		       { W, D, W, W }, { W, W, W, W });
-	assert_rest(4, W);
-}
-
-static void test_last_match_wins(void **state)
-{
-	(void)state;
-	resolve(DEVICES4 "allow * -> gpu1\ndeny gpu0 -> gpu1\n");
-	assert_matrix4({ D, D, D, D }, { D, D, D, D },
-		       { D, W, D, D }, { D, W, D, D });
-	resolve(DEVICES4 "deny gpu0 -> gpu1\nallow * -> gpu1 read\n");
-	assert_matrix4({ D, R, D, D }, { D, D, D, D },
-		       { D, R, D, D }, { D, R, D, D });
-	resolve(DEVICES4
-		"allow gpu0 <-> gpu1\n"
-		"allow gpu0 -> gpu1 read\n"
-		"deny gpu1 -> gpu0\n"
-		"allow gpu1 -> gpu0 read\n"
-		"allow gpu0 -> gpu1\n");
-	assert_matrix4({ D, W, D, D }, { R, D, D, D },
-		       { D, D, D, D }, { D, D, D, D });
-}
-
-static void test_wildcard_client(void **state)
-{
-	(void)state;
-	resolve(DEVICES4 "allow * -> gpu2 read\n");
-	assert_matrix4({ D, D, R, D }, { D, D, R, D },
-		       { D, D, D, D }, { D, D, R, D });
-	assert_rest(4, D);
-}
-
-static void test_wildcard_provider(void **state)
-{
-	(void)state;
-	resolve(DEVICES4 "default rw\ndeny gpu3 -> *\n");
-	assert_matrix4({ W, W, W, W }, { W, W, W, W },
-		       { W, W, W, W }, { D, D, D, W });
-	assert_rest(4, W);
-}
-
-static void test_wildcard_both_sides(void **state)
-{
-	(void)state;
-	resolve(DEVICES4 "allow * -> * read\n");
-	assert_matrix4({ D, R, R, R }, { R, D, R, R },
-		       { R, R, D, R }, { R, R, R, D });
-	assert_rest(4, D);
-}
-
-static void test_wildcard_both_directions(void **state)
-{
-	(void)state;
-	resolve(DEVICES4 "allow * <-> gpu1 read\n");
-	assert_matrix4({ D, R, D, D }, { R, D, R, R },
-		       { D, R, D, D }, { D, R, D, D });
-}
-
-/* '*' covers devices declared after the rule too. */
-static void test_wildcard_includes_later_devices(void **state)
-{
-	(void)state;
-	resolve("device gpu0 = 0000:3b:00.0\n"
-		"allow gpu0 -> * read\n"
-		"device gpu1 = 0000:5e:00.0\n"
-		"device gpu2 = 0000:86:00.0\n"
-		"device gpu3 = 0000:af:00.0\n");
-	assert_matrix4({ D, R, R, R }, { D, D, D, D },
-		       { D, D, D, D }, { D, D, D, D });
-}
-
-/* A device reaching its own memory is not a peer access. */
-static void test_diagonal_keeps_default(void **state)
-{
-	(void)state;
-	resolve(DEVICES4 "allow * <-> * rw\nallow gpu1 -> gpu1 read\n");
-	assert_matrix4({ D, W, W, W }, { W, D, W, W },
-		       { W, W, D, W }, { W, W, W, D });
-	resolve(DEVICES4 "default read\ndeny * -> *\ndeny gpu2 -> gpu2\n");
-	assert_matrix4({ R, D, D, D }, { D, R, D, D },
-		       { D, D, R, D }, { D, D, D, R });
-	assert_rest(4, R);
+	for (size_t i = 0; i < sizeof(matrices) / sizeof(matrices[0]); i++) {
+		resolve(matrices[i].text);
+		for (int c = 0; c < 4; c++)
+			for (int p = 0; p < 4; p++)
+				if (M(c, p) != matrices[i].want[c][p])
+					fail_msg("%s: m[%d][%d] = %u, want %u",
+						 matrices[i].what, c, p, M(c, p),
+						 matrices[i].want[c][p]);
+		if (matrices[i].rest >= 0)
+			assert_rest(4, matrices[i].rest);
+	}
 }
 
 static void test_raw_names_resolve_like_aliases(void **state)
@@ -365,17 +316,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default_fills_everything),
-		cmocka_unit_test(test_one_direction),
-		cmocka_unit_test(test_both_directions),
-		cmocka_unit_test(test_read_vs_rw),
-		cmocka_unit_test(test_deny_over_default),
-		cmocka_unit_test(test_last_match_wins),
-		cmocka_unit_test(test_wildcard_client),
-		cmocka_unit_test(test_wildcard_provider),
-		cmocka_unit_test(test_wildcard_both_sides),
-		cmocka_unit_test(test_wildcard_both_directions),
-		cmocka_unit_test(test_wildcard_includes_later_devices),
-		cmocka_unit_test(test_diagonal_keeps_default),
+		cmocka_unit_test(test_matrices),
 		cmocka_unit_test(test_raw_names_resolve_like_aliases),
 		cmocka_unit_test(test_declaration_order),
 		cmocka_unit_test(test_design_example),
