@@ -60,7 +60,9 @@ static bool live_link(const char *pin_dir)
 /*
  * libbpf pins the maps as it creates them (a pin path per map, from the
  * table); the link is pinned last, so that a complete set of pins is a
- * policy in force.
+ * policy in force. The paths are set here rather than with
+ * LIBBPF_PIN_BY_NAME in the object: that would make plain `bpftool
+ * struct_ops register` pin (and later reuse) maps under /sys/fs/bpf too.
  */
 static int load_and_pin(const char *pin_dir)
 {
