@@ -59,7 +59,8 @@ LOADER_PURE := cli commands completion names verdict log policy_file \
 	policy_rules policy_txn uevent topology kernel_state json_out metrics \
 	pins
 LOADER_SYS := main policy_maps policy_commit apply attach lock announce \
-	notify stats cmd_edit cmd_show cmd_stats cmd_topology daemon
+	notify stats cmd_edit cmd_show cmd_stats cmd_status cmd_check \
+	cmd_topology daemon
 loader_objs = $(patsubst %,$(1)/loader/%.o,$(2))
 
 # objects_in DIR COMPILER FLAGS: a tree of objects under DIR, one per

@@ -1,43 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Commands that read the policy: show, stats, status, check. */
+/* show: the verdict matrix, or the live edits a file lacks (--diff). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "attach.h"
 #include "cli.h"
 #include "commands.h"
 #include "json_out.h"
-#include "kernel_state.h"
 #include "log.h"
-#include "metrics.h"
 #include "names.h"
-#include "policy_file.h"
 #include "policy_commit.h"
-#include "policy_maps.h"
-
-/* The maps read once, into a snapshot on the heap; NULL on error. */
-static struct policy_snapshot *take_snapshot(const struct cli *c)
-{
-	struct policy_snapshot *s = calloc(1, sizeof(*s));
-	struct policy_maps m;
-	int err;
-
-	if (!s)
-		return NULL;
-	err = policy_maps_open(&m, c->pin_dir);
-	if (!err) {
-		err = policy_snapshot_read(&m, s);
-		policy_maps_close(&m);
-	}
-	if (err) {
-		free(s);
-		return NULL;
-	}
-	return s;
-}
+#include "verdict.h"
 
 static bool used(const struct policy_snapshot *s, unsigned i)
 {
@@ -135,36 +109,6 @@ static void show_table(const struct policy_snapshot *s)
 			       "present" : "absent");
 }
 
-/*
- * The live verdicts that file does not give (at most max in changes, all
- * counted in *n), and whether its text changed since it was applied. 0,
- * or -errno with a message when loud (the file cannot be parsed).
- */
-static int live_edits(const struct policy_snapshot *live, const char *file,
-		      struct txn_change *changes, unsigned *n, bool *changed,
-		      bool loud)
-{
-	struct policy_snapshot *want = malloc(sizeof(*want));
-	struct policy *p = malloc(sizeof(*p));
-	char err[1024];
-	int ret = want && p ? 0 : -ENOMEM;
-
-	if (!ret)
-		ret = policy_file_parse(file, p, err, sizeof(err));
-	if (!ret)
-		ret = txn_apply_file(live, p, want, err, sizeof(err));
-	if (!ret) {
-		*n = txn_diff(want, live, changes, changes ? P2PREACH_POLICY_CELLS : 0);
-		*changed = p->text_hash != live->state.file_hash ||
-			   strcmp(file, live->state.file);
-	} else if (loud) {
-		log_err("%s", ret == -ENOMEM ? "out of memory" : err);
-	}
-	free(want);
-	free(p);
-	return ret;
-}
-
 /* A label of the live policy for dev_name: its alias if it has one. */
 static const char *label_of(const struct policy_snapshot *s, const char *name)
 {
@@ -176,15 +120,21 @@ static const char *label_of(const struct policy_snapshot *s, const char *name)
 /* show --diff FILE: the live edits as lines to paste into FILE. */
 static int show_diff(const struct cli *c)
 {
-	struct policy_snapshot *s = take_snapshot(c);
+	struct policy_snapshot *s = policy_snapshot_take(c->pin_dir);
 	struct txn_change *ch = calloc(P2PREACH_POLICY_CELLS, sizeof(*ch));
 	struct json_object *doc, *arr;
 	unsigned n = 0;
 	bool changed;
 	int err = s && ch ? 0 : -ENOMEM;
 
-	if (!err)
-		err = live_edits(s, c->diff, ch, &n, &changed, true);
+	char msg[1024];
+
+	if (!err) {
+		err = txn_live_edits(s, c->diff, ch, P2PREACH_POLICY_CELLS, &n,
+				     &changed, msg, sizeof(msg));
+		if (err)
+			log_err("%s", msg);
+	}
 	if (err)
 		goto out;
 	if (c->json) {
@@ -231,7 +181,7 @@ int cmd_show(const struct cli *c)
 
 	if (c->diff)
 		return show_diff(c);
-	s = take_snapshot(c);
+	s = policy_snapshot_take(c->pin_dir);
 	if (!s)
 		return -EIO;
 	if (c->json)
@@ -242,203 +192,3 @@ int cmd_show(const struct cli *c)
 	return 0;
 }
 
-static struct json_object *kernel_json(bool have, const struct kernel_state *ks)
-{
-	struct json_object *o;
-
-	if (!have)
-		return NULL;
-	o = json_object_new_object();
-	json_add_bool(o, "attached", ks->attached);
-	json_add_string(o, "policy", ks->policy);
-	json_add_uint(o, "generation", ks->generation);
-	json_add_uint(o, "allowed_read", ks->allowed_read);
-	json_add_uint(o, "allowed_rw", ks->allowed_rw);
-	json_add_uint(o, "denied", ks->denied);
-	json_add_uint(o, "invalid", ks->invalid);
-	return o;
-}
-
-static void kernel_text(bool have, const struct kernel_state *ks)
-{
-	if (!have)
-		return;
-	printf("kernel:     %s%s%s%s, generation %llu\n",
-	       ks->attached ? "policy \"" : "no policy attached",
-	       ks->attached ? ks->policy : "", ks->attached ? "\"" : "",
-	       ks->attached ? " attached" : "", ks->generation);
-	printf("decisions:  %llu rw, %llu read, %llu denied, %llu invalid\n",
-	       ks->allowed_rw, ks->allowed_read, ks->denied, ks->invalid);
-}
-
-/* How the live policy differs from what the file last applied says. */
-struct file_view {
-	const char *file;	/* state.file, or NULL when none was applied */
-	bool readable;		/* it parses, so the edits below are known */
-	bool changed;		/* its text is not the one applied */
-	unsigned nr_edits;	/* live verdicts the file does not give */
-};
-
-static void view_file(const struct policy_snapshot *s, struct file_view *v)
-{
-	memset(v, 0, sizeof(*v));
-	if (!s->state.file[0])
-		return;
-	v->file = s->state.file;
-	v->readable = !live_edits(s, v->file, NULL, &v->nr_edits, &v->changed, false);
-}
-
-static void status_json(const struct cli *c, const struct link_status *ls,
-			const struct policy_snapshot *s, const char *when,
-			int present, const struct file_view *v,
-			bool have_ks, const struct kernel_state *ks)
-{
-	struct json_object *doc = json_object_new_object();
-
-	json_add_bool(doc, "attached", ls->attached);
-	json_add_bool(doc, "pinned", ls->pinned);
-	json_add_string(doc, "pin_dir", c->pin_dir);
-	json_add_string(doc, "policy", ls->policy);
-	if (ls->pinned)
-		json_add_uint(doc, "link_id", ls->link_id);
-	if (s) {
-		json_add_uint(doc, "generation", s->state.generation);
-		json_add_string(doc, "source", s->state.source);
-		json_add_string(doc, "changed", when);
-		json_add_uint(doc, "devices", txn_device_count(s));
-		json_add_uint(doc, "present", present);
-		json_add_string(doc, "default",
-				policy_verdict_name(s->cells[P2PREACH_DEFAULT_CELL]));
-		json_add_string(doc, "file", v->file);
-		if (v->readable) {
-			json_add_uint(doc, "live_edits", v->nr_edits);
-			json_add_bool(doc, "file_changed", v->changed);
-		} else {
-			json_object_object_add(doc, "live_edits", NULL);
-			json_object_object_add(doc, "file_changed", NULL);
-		}
-	}
-	json_object_object_add(doc, "kernel", kernel_json(have_ks, ks));
-	json_out_print(stdout, doc, c->pretty);
-}
-
-static void status_text(const struct cli *c, const struct link_status *ls,
-			const struct policy_snapshot *s, const char *when,
-			int present, const struct file_view *v)
-{
-	printf("policy:     %s, attached, %s\n", ls->policy[0] ? ls->policy : "p2preach",
-	       ls->pinned ? "pinned under" : "not pinned by p2preach;");
-	if (ls->pinned)
-		printf("            %s\n", c->pin_dir);
-	else
-		printf("            found through the loaded program\n");
-	printf("generation: %llu", (unsigned long long)s->state.generation);
-	if (when[0])
-		printf(" (changed %s%s%s)", when, s->state.source[0] ? " from " : "",
-		       s->state.source);
-	printf("\ndevices:    %u (%d present)\n", txn_device_count(s), present);
-	printf("default:    %s\n",
-	       policy_verdict_name(s->cells[P2PREACH_DEFAULT_CELL]));
-	if (!v->file)
-		return;
-	printf("file:       %s", v->file);
-	if (!v->readable)
-		printf(" (cannot be read now)\n");
-	else if (v->nr_edits)
-		printf(" (%u live edit%s not in it%s: p2preach show --diff %s)\n",
-		       v->nr_edits, v->nr_edits == 1 ? "" : "s",
-		       v->changed ? "; edited since it was applied" : "", v->file);
-	else
-		printf("%s\n", v->changed ? " (edited since it was applied)" : "");
-}
-
-int cmd_status(const struct cli *c)
-{
-	struct policy_snapshot *s = NULL;
-	struct kernel_state ks;
-	bool have_ks = kernel_state_read(KERNEL_STATE_DIR, &ks);
-	struct link_status ls;
-	struct file_view v = { 0 };
-	char when[64] = "";
-	int err, present = 0;
-
-	err = policy_link_status(c->pin_dir, &ls);
-	if (err)
-		return err;
-	if (ls.attached) {
-		s = take_snapshot(c);
-		if (!s)
-			return -EIO;
-		for (unsigned i = 0; i < P2PREACH_MAX_DEVICES; i++)
-			present += used(s, i) && names_present("/sys", s->names.name[i]);
-		if (s->state.changed_ns) {
-			time_t t = s->state.changed_ns / 1000000000ull;
-
-			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
-		}
-		view_file(s, &v);
-	}
-	if (c->json) {
-		status_json(c, &ls, s, when, present, &v, have_ks, &ks);
-	} else if (!ls.attached) {
-		printf("policy:     none attached%s\n",
-		       ls.pinned ? " (a detached link is still pinned)" : "");
-	} else {
-		status_text(c, &ls, s, when, present, &v);
-	}
-	if (!c->json)
-		kernel_text(have_ks, &ks);
-	free(s);
-	return 0;
-}
-
-int cmd_check(const struct cli *c)
-{
-	struct policy *p = malloc(sizeof(*p));
-	char err[1024];
-	int ret;
-
-	if (!p)
-		return -ENOMEM;
-	ret = policy_file_parse(c->file, p, err, sizeof(err));
-
-	if (c->json) {
-		struct json_object *doc = json_object_new_object();
-
-		json_add_string(doc, "file", c->file);
-		json_add_bool(doc, "valid", !ret);
-		if (ret) {
-			json_add_string(doc, "error", err);
-		} else {
-			struct json_object *devices = json_object_new_array();
-
-			json_add_uint(doc, "rules", p->nr_rules);
-			json_add_string(doc, "default", policy_verdict_name(p->default_verdict));
-			for (unsigned i = 0; i < p->nr_devices; i++) {
-				struct json_object *d = json_object_new_object();
-
-				json_add_string(d, "alias", p->devices[i].alias);
-				json_add_string(d, "name", p->devices[i].name);
-				json_add_bool(d, "present",
-					      names_present("/sys", p->devices[i].name));
-				json_object_array_add(devices, d);
-			}
-			json_object_object_add(doc, "devices", devices);
-		}
-		json_out_print(stdout, doc, c->pretty);
-	}
-	/* With --json the error is in the document, as bpftool does. */
-	if (ret && !c->json)
-		log_err("%s", err);
-	if (!ret && !c->json) {
-		printf("%s: ok: %u devices, %u rules, default %s\n", c->file,
-		       p->nr_devices, p->nr_rules,
-		       policy_verdict_name(p->default_verdict));
-		for (unsigned i = 0; i < p->nr_devices; i++)
-			if (!names_present("/sys", p->devices[i].name))
-				printf("  note: %s (%s) is not present on this machine\n",
-				       p->devices[i].alias, p->devices[i].name);
-	}
-	free(p);
-	return ret;
-}

@@ -198,3 +198,25 @@ int policy_commit(const struct policy_maps *m, const struct policy_snapshot *cur
 	record(m, next, src);
 	return 0;
 }
+
+struct policy_snapshot *policy_snapshot_take(const char *pin_dir)
+{
+	struct policy_snapshot *s = calloc(1, sizeof(*s));
+	struct policy_maps m;
+	int err;
+
+	if (!s) {
+		log_err("out of memory");
+		return NULL;
+	}
+	err = policy_maps_open(&m, pin_dir);
+	if (!err) {
+		err = policy_snapshot_read(&m, s);
+		policy_maps_close(&m);
+	}
+	if (err) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}

@@ -12,6 +12,9 @@
 /* Everything the maps say; 0 or -errno with a message. */
 int policy_snapshot_read(const struct policy_maps *m, struct policy_snapshot *s);
 
+/* The same from the maps pinned under pin_dir, on the heap; NULL on error. */
+struct policy_snapshot *policy_snapshot_take(const char *pin_dir);
+
 /* What made the change, recorded in p2p_state. */
 struct commit_source {
 	const char *file;	/* the file applied, or NULL for a CLI edit */

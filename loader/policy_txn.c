@@ -2,6 +2,7 @@
 /* The pure part of a policy change: from one snapshot to the next. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "policy_rules.h"
@@ -170,4 +171,28 @@ unsigned txn_diff(const struct policy_snapshot *file,
 		}
 	}
 	return n;
+}
+
+int txn_live_edits(const struct policy_snapshot *live, const char *file,
+		   struct txn_change *changes, unsigned max, unsigned *n,
+		   bool *changed, char *err, size_t errlen)
+{
+	struct policy_snapshot *want = malloc(sizeof(*want));
+	struct policy *p = malloc(sizeof(*p));
+	int ret = want && p ? 0 : -ENOMEM;
+
+	if (ret)
+		snprintf(err, errlen, "out of memory");
+	if (!ret)
+		ret = policy_file_parse(file, p, err, errlen);
+	if (!ret)
+		ret = txn_apply_file(live, p, want, err, errlen);
+	if (!ret) {
+		*n = txn_diff(want, live, changes, max);
+		*changed = p->text_hash != live->state.file_hash ||
+			   strcmp(file, live->state.file);
+	}
+	free(want);
+	free(p);
+	return ret;
 }

@@ -77,4 +77,13 @@ unsigned txn_diff(const struct policy_snapshot *file,
 		  const struct policy_snapshot *live,
 		  struct txn_change *changes, unsigned max);
 
+/*
+ * txn_diff() of live against what file says now (parsed here, given the
+ * indices of live), and whether file's text or name differs from the one
+ * last applied. 0, or -errno with a message in err.
+ */
+int txn_live_edits(const struct policy_snapshot *live, const char *file,
+		   struct txn_change *changes, unsigned max, unsigned *n,
+		   bool *changed, char *err, size_t errlen);
+
 #endif

@@ -138,6 +138,16 @@ int policy_reset_stats(const struct policy_maps *m, __u32 i)
 	return 0;
 }
 
+int policy_maps_open(struct policy_maps *m, const char *pin_dir)
+{
+	*m = (struct policy_maps){ .devices = 3, .policy = 4, .stats = 5, .state = 6 };
+	return 0;
+}
+
+void policy_maps_close(struct policy_maps *m)
+{
+}
+
 int policy_announce(void)
 {
 	fake.announced++;
@@ -310,6 +320,19 @@ static void test_apply_file(void **state)
 	free(p);
 }
 
+/* The snapshot a command reads, taken by pin directory. */
+static void test_snapshot_take(void **state)
+{
+	struct policy_snapshot *s;
+
+	(void)state;
+	add("dev0", 3);
+	s = policy_snapshot_take("/sys/fs/bpf/p2preach");
+	assert_non_null(s);
+	assert_string_equal(s->names.name[3], "dev0");
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -318,6 +341,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_edit_new_device_both, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_write_undoes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_take, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("policy_commit", tests, NULL, NULL) ? 1 : 0;
