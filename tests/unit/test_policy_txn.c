@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "p2preach.h"
 #include "policy_file.h"
@@ -234,6 +235,39 @@ static void test_diff(void **state)
 	free(file);
 }
 
+/* status and show --diff: against the file as it is now, by name and text. */
+static void test_live_edits_of_a_file(void **state)
+{
+	struct fixture *f = *state;
+	char path[] = "/tmp/p2preach-txn-XXXXXX";
+	const char *text = "device a = dev0\ndevice b = dev1\nallow a -> b read\n";
+	int fd = mkstemp(path);
+	unsigned n = 99;
+	bool changed = true;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (int)strlen(text));
+	close(fd);
+	parse(f, text);
+	assert_int_equal(txn_apply_file(&f->cur, &f->pol, &f->next, f->err, sizeof(f->err)), 0);
+	f->cur = f->next;
+	snprintf(f->cur.state.file, sizeof(f->cur.state.file), "%s", path);
+	f->cur.state.file_hash = f->pol.text_hash;
+	assert_int_equal(txn_live_edits(&f->cur, path, NULL, 0, &n, &changed,
+					f->err, sizeof(f->err)), 0);
+	assert_int_equal(n, 0);
+	assert_false(changed);
+	/* Another file with the same text: not the one applied. */
+	f->cur.state.file[0] = 'X';
+	assert_int_equal(txn_live_edits(&f->cur, path, NULL, 0, &n, &changed,
+					f->err, sizeof(f->err)), 0);
+	assert_true(changed);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(txn_live_edits(&f->cur, path, NULL, 0, &n, &changed,
+					f->err, sizeof(f->err)), -ENOENT);
+	assert_non_null(strstr(f->err, "cannot read"));
+}
+
 /* A file's hash changes with any byte of it. */
 static void test_text_hash(void **state)
 {
@@ -251,6 +285,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_edits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edit_no_room, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_diff, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_live_edits_of_a_file, setup, teardown),
 		cmocka_unit_test(test_text_hash),
 	};
 
