@@ -46,7 +46,9 @@ ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
 	-e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/' \
 	-e 's/loongarch64/loongarch/')
 
-WARN := -Wall -Wextra -Wno-unused-parameter
+# A frame over 16 KB is a policy (55 KB) or a snapshot (70 KB) on the
+# stack: a warning, an error in the unit tests and fuzzers (-Werror).
+WARN := -Wall -Wextra -Wno-unused-parameter -Wframe-larger-than=16384
 ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -Ibpf -Iloader
 LDLIBS := $(LIBBPF_A) -lelf -lz -ljson-c
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) \

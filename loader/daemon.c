@@ -69,18 +69,21 @@ static void in_force(struct daemon *d)
  */
 static bool file_unchanged(const struct daemon *d, unsigned long long *edits)
 {
-	struct p2preach_state st;
+	struct p2preach_state *st = malloc(sizeof(*st));
 	struct policy_maps m;
 	bool same = false;
 
-	if (policy_maps_open(&m, d->c->pin_dir))
+	if (!st || policy_maps_open(&m, d->c->pin_dir)) {
+		free(st);
 		return false;
-	if (!policy_read_state(&m, &st) && st.file_generation &&
-	    !strcmp(st.file, d->c->config) && st.file_hash == d->parsed->text_hash) {
+	}
+	if (!policy_read_state(&m, st) && st->file_generation &&
+	    !strcmp(st->file, d->c->config) && st->file_hash == d->parsed->text_hash) {
 		same = true;
-		*edits = st.generation - st.file_generation;
+		*edits = st->generation - st->file_generation;
 	}
 	policy_maps_close(&m);
+	free(st);
 	return same;
 }
 

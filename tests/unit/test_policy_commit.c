@@ -262,7 +262,8 @@ static void test_failed_write_undoes(void **state)
 	};
 	struct commit_source cli = { 0 };
 	struct txn *t = *state;
-	__u32 before[P2PREACH_POLICY_CELLS], idx;
+	static __u32 before[P2PREACH_POLICY_CELLS];
+	__u32 idx;
 	struct p2preach_name key;
 
 	two_devices(t);
