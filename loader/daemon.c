@@ -99,6 +99,7 @@ static int reload(struct daemon *d, bool keep_live)
 {
 	const struct cli *c = d->c;
 	unsigned long long edits;
+	char msg[1024];
 	int lock = policy_lock(), err;
 	bool adopted;
 
@@ -111,12 +112,14 @@ static int reload(struct daemon *d, bool keep_live)
 		log_info(adopted ? "adopted the policy pinned under %s" :
 			 "attached the policy, pinned under %s", c->pin_dir);
 	/* Only the file's own absence means it does not exist. */
-	err = apply_parse(c->config, d->parsed);
+	err = policy_file_parse(c->config, d->parsed, msg, sizeof(msg));
 	if (err == -ENOENT) {
 		log_warn("%s does not exist; keeping the running policy", c->config);
 		err = 0;
 		goto out;
 	}
+	if (err)
+		log_err("%s", msg);
 	if (!err && adopted && keep_live && file_unchanged(d, &edits)) {
 		log_info("kept the live policy: %s is unchanged since it was applied, and the %llu edit%s made with the CLI since stay%s in force",
 			 c->config, edits, edits == 1 ? "" : "s", edits == 1 ? "s" : "");
