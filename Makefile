@@ -213,4 +213,4 @@ distclean:
 	rm -rf $(B)
 
 # Header dependencies recorded by -MMD.
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' -type f -not -path '$(B)/boot/*' 2>/dev/null)
