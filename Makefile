@@ -212,5 +212,7 @@ clean:
 distclean:
 	rm -rf $(B)
 
-# Header dependencies recorded by -MMD.
--include $(shell find $(B) -name '*.d' -type f -not -path '$(B)/boot/*' 2>/dev/null)
+# Header dependencies recorded by -MMD, in the trees this Makefile builds
+# (not build/tools: libbpf's and bpftool's own, nor a staging tree).
+DEP_TREES := $(OBJ) $(B)/bpf $(B)/tests $(B)/unit $(B)/unit-san $(B)/fuzz $(B)/bench
+-include $(shell find $(DEP_TREES) -name '*.d' -type f 2>/dev/null)
