@@ -5,32 +5,96 @@
 #
 # Everything is built under build/; the kernel is cached outside the
 # checkout (P2PREACH_CACHE, default /var/tmp/p2preach-cache).
+#
+# The caller's CC, CFLAGS, LDFLAGS and EXTRA_CFLAGS are kept. libbpf,
+# bpftool, the UAPI headers and vmlinux.h come from the patched kernel's
+# tree; with VMLINUX_H, BPFTOOL, LIBBPF_A, LIBBPF_INCLUDE and UAPI_INCLUDE
+# given, the policy and the loader build without it (the VM tests and the
+# benchmarks still need the kernel).
 
 SHELL := /bin/bash
+.DELETE_ON_ERROR:
 B := build
-CLANG ?= clang-19
-CC := gcc
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
+msg = @printf '  %-7s %s\n' $(1) $(2)
+
+# make's built-in CC is "cc"; keep any other the caller chose.
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+CLANG ?= clang-19
+CFLAGS ?= -O2 -g
+EXTRA_CFLAGS ?=
+LDFLAGS ?=
 
 TOOLS := $(B)/tools
-BPFTOOL := $(TOOLS)/bpftool
-LIBBPF := $(TOOLS)/lib/libbpf.a
-KHDR := $(B)/kernel/headers/include
 KSRC := $(B)/kernel/src
+ifeq ($(origin VMLINUX_H),undefined)
+VMLINUX_H := $(B)/vmlinux.h
+# Files built from the kernel depend on it through a stamp that only
+# changes when the tools (and so the kernel) change.
+KERNEL_DEP := $(TOOLS)/.kernel
+endif
+BPFTOOL ?= $(TOOLS)/bpftool
+LIBBPF_A ?= $(TOOLS)/lib/libbpf.a
+LIBBPF_INCLUDE ?= $(TOOLS)/include
+UAPI_INCLUDE ?= $(B)/kernel/headers/include
 
-CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter \
-	-I$(TOOLS)/include -Ibpf -Iloader -I$(B)/bpf -isystem $(KHDR)
-LDLIBS := $(LIBBPF) -lelf -lz -ljson-c
+# The BPF target architecture, for the PT_REGS macros of bpf_tracing.h.
+ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
+	-e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/' \
+	-e 's/loongarch64/loongarch/')
 
-# The loader: small files with one job each (see loader/*.h).
-LOADER_SRCS := loader/main.c loader/cli.c loader/names.c loader/verdict.c \
-	loader/log.c loader/lock.c loader/json_writer.c loader/notify.c \
-	loader/uevent.c loader/policy_file.c loader/policy_rules.c \
-	loader/policy_maps.c loader/apply.c loader/attach.c \
-	loader/cmd_edit.c loader/cmd_show.c loader/daemon.c loader/announce.c \
-	loader/kernel_state.c loader/topology.c loader/cmd_topology.c
-LOADER_HDRS := $(wildcard loader/*.h) bpf/p2preach.h
+# A frame over 16 KB is a policy (55 KB) or a snapshot (70 KB) on the
+# stack: a warning, an error in the unit tests and fuzzers (-Werror).
+WARN := -Wall -Wextra -Wno-unused-parameter -Wframe-larger-than=16384
+ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -Ibpf -Iloader
+LDLIBS := $(LIBBPF_A) -lelf -lz -ljson-c
+BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) \
+	-fms-extensions -Wno-microsoft-anon-tag \
+	-I$(dir $(VMLINUX_H)) -I$(LIBBPF_INCLUDE) -Ibpf
+
+# The loader: pure objects (no libbpf, no kernel; unit-tested and fuzzed)
+# go into a static library that every program links; the rest touches the
+# kernel through libbpf.
+LOADER_PURE := cli commands completion names verdict log policy_file \
+	policy_rules policy_txn uevent topology kernel_state json_out metrics \
+	pins
+LOADER_SYS := main policy_maps policy_commit apply attach lock announce \
+	notify stats cmd_edit cmd_show cmd_stats cmd_status cmd_check \
+	cmd_topology daemon
+loader_objs = $(patsubst %,$(1)/loader/%.o,$(2))
+
+# objects_in DIR COMPILER FLAGS: a tree of objects under DIR, one per
+# source, with dependencies on headers recorded as they are compiled.
+define objects_in
+$(1)/%.o: %.c
+	@mkdir -p $$(@D)
+	$$(call msg,CC,$$@)
+	$(Q)$(2) $(3) $$(OBJ_FLAGS) -MMD -MP -c $$< -o $$@
+endef
+
+# pure_lib DIR: the pure loader objects of DIR as DIR/libp2preach.a.
+define pure_lib
+$(1)/libp2preach.a: $(call loader_objs,$(1),$(LOADER_PURE))
+	$$(call msg,AR,$$@)
+	$(Q)rm -f $$@ && ar rcs $$@ $$^
+endef
+
+# bpf_objects OUT SRC FLAGS: OUT/X.bpf.o from SRC/X.bpf.c, and its
+# skeleton OUT/X.skel.h (named X_bpf, dashes made underscores).
+define bpf_objects
+$(1)/%.bpf.o: $(2)/%.bpf.c $(KERNEL_DEP)
+	@mkdir -p $$(@D)
+	$$(call msg,BPF,$$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(3) -MMD -MP -c $$< -o $$@
+$(1)/%.skel.h: $(1)/%.bpf.o
+	$$(call msg,GEN,$$@)
+	$(Q)$(BPFTOOL) gen skeleton $$< name $$(subst -,_,$$*)_bpf >$$@.tmp && mv $$@.tmp $$@
+endef
+
+OBJ := $(B)/obj
 BPF_OBJ := $(B)/bpf/p2preach.bpf.o
 SKEL := $(B)/bpf/p2preach.skel.h
 # The announcement of a map edit, kept out of the policy object.
@@ -41,12 +105,15 @@ EXAMPLES := $(B)/bpf/allowlist.bpf.o $(B)/bpf/same_switch.bpf.o
 .PHONY: all deps kernel tools bpf loader tests unit-bin vm-tests check demo install clean distclean
 all: loader tests unit-bin
 
-include tests/unit/unit.mk
-include tests/fuzz/fuzz.mk
-include tests/vm/vm.mk
-include bench/bench.mk
-include packaging/deb.mk
-unit-bin: $(UNIT_TESTS)
+$(eval $(call objects_in,$(OBJ),$(CC),$(ALL_CFLAGS) -I$(LIBBPF_INCLUDE) -I$(B)/bpf -isystem $(UAPI_INCLUDE)))
+$(eval $(call pure_lib,$(OBJ)))
+$(eval $(call bpf_objects,$(B)/bpf,bpf,))
+# Keep the objects: the skeletons embed them, and tests load them too.
+.SECONDARY: $(SKELS:.skel.h=.bpf.o)
+
+# Objects that include a skeleton wait for it on the first build; after
+# that their .d files know.
+$(call loader_objs,$(OBJ),$(LOADER_SYS)): | $(SKELS)
 
 deps:
 	$(Q)scripts/deps.sh
@@ -57,50 +124,56 @@ kernel: deps
 tools: kernel
 	$(Q)scripts/build-tools.sh
 
-# Real files depend on the phony chain through a stamp that only changes
-# when the tools (and so the kernel) change.
-$(B)/tools/.kernel: tools ;
-
-$(B)/bpf/%.bpf.o: bpf/%.bpf.c bpf/p2preach.h $(B)/tools/.kernel
-	@mkdir -p $(@D)
-	@echo "  BPF     $@"
-	$(Q)$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 -fms-extensions -Wno-microsoft-anon-tag \
-		-I$(B) -I$(TOOLS)/include -Ibpf -c $< -o $@
-
-$(B)/bpf/%.skel.h: $(B)/bpf/%.bpf.o
-	@echo "  GEN     $@"
-	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf >$@.tmp && mv $@.tmp $@
-
-# Keep the objects: the skeletons embed them, and tests load them too.
-.SECONDARY: $(SKELS:.skel.h=.bpf.o)
+$(TOOLS)/.kernel: tools ;
 
 bpf: $(BPF_OBJ) $(SKELS) $(EXAMPLES)
 
-$(B)/p2preach: $(LOADER_SRCS) $(LOADER_HDRS) $(SKELS)
-	@echo "  CC      $@"
-	$(Q)$(CC) $(CFLAGS) $(LOADER_SRCS) $(LDLIBS) -o $@
+$(B)/p2preach: $(call loader_objs,$(OBJ),$(LOADER_SYS)) $(OBJ)/libp2preach.a
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 loader: $(B)/p2preach
 
-PEER_SRCS := tests/vm/peer_access.c tests/vm/dmirror.c tests/vm/tap.c loader/policy_maps.c \
-	loader/names.c loader/verdict.c loader/log.c
-$(B)/tests/peer_access: $(PEER_SRCS) tests/vm/dmirror.h tests/vm/dmirror_ioctl.h tests/vm/tap.h $(LOADER_HDRS) $(B)/tools/.kernel
-	@mkdir -p $(@D)
-	@echo "  CC      $@"
-	$(Q)$(CC) $(CFLAGS) -I$(KSRC) -Itests/vm $(PEER_SRCS) $(LDLIBS) -o $@
+# The bash completion script is generated from the command table and
+# committed; make unit fails while it is stale.
+.PHONY: completion
+$(B)/gen-completion: $(OBJ)/loader/gen_completion.o $(OBJ)/libp2preach.a
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -ljson-c -o $@
+completion: $(B)/gen-completion
+	$(Q)$< >$(B)/p2preach.bash-completion.tmp && \
+		mv $(B)/p2preach.bash-completion.tmp packaging/p2preach.bash-completion
 
-$(B)/tests/stress: tests/vm/stress.c tests/vm/dmirror.c tests/vm/tap.c tests/vm/dmirror.h tests/vm/dmirror_ioctl.h bpf/p2preach.h $(SKEL)
-	@mkdir -p $(@D)
-	@echo "  CC      $@"
-	$(Q)$(CC) $(CFLAGS) -I$(KSRC) -Itests/vm tests/vm/stress.c tests/vm/dmirror.c tests/vm/tap.c $(LDLIBS) -lpthread -o $@
+# Test programs the VM tests run; they link the loader's objects they use.
+VM_OBJ := $(OBJ)/tests/vm
+$(OBJ)/tests/vm/%.o: OBJ_FLAGS = -I$(KSRC) -Itests/vm -I$(B)/tests
+VM_TEST_LIB := $(VM_OBJ)/dmirror.o $(VM_OBJ)/tap.o
+$(patsubst tests/vm/%.c,$(VM_OBJ)/%.o,$(wildcard tests/vm/*.c)): $(KERNEL_DEP)
 
+$(B)/tests/peer_access: $(VM_OBJ)/peer_access.o $(VM_TEST_LIB) \
+		$(call loader_objs,$(OBJ),policy_maps policy_commit announce) \
+		$(OBJ)/libp2preach.a
+$(B)/tests/stress: $(VM_OBJ)/stress.o $(VM_TEST_LIB)
+$(B)/tests/stress: LDLIBS += -lpthread
+$(VM_OBJ)/stress.o: | $(SKEL)
 # Does an edit reach pages already mapped? (t-cli)
-$(B)/tests/hold: tests/vm/hold.c tests/vm/dmirror.c tests/vm/tap.c tests/vm/dmirror.h tests/vm/dmirror_ioctl.h $(B)/tools/.kernel
-	@mkdir -p $(@D)
-	@echo "  CC      $@"
-	$(Q)$(CC) $(CFLAGS) -I$(KSRC) -Itests/vm tests/vm/hold.c tests/vm/dmirror.c tests/vm/tap.c -o $@
+$(B)/tests/hold: $(VM_OBJ)/hold.o $(VM_TEST_LIB)
 
-tests: $(B)/tests/peer_access $(B)/tests/stress $(B)/tests/hold $(BPF_OBJ) $(EXAMPLES) vm-tests
+VM_PROGRAMS := $(B)/tests/peer_access $(B)/tests/stress $(B)/tests/hold
+
+include tests/unit/unit.mk
+include tests/fuzz/fuzz.mk
+include tests/vm/vm.mk
+include bench/bench.mk
+include packaging/deb.mk
+unit-bin: $(UNIT_TESTS)
+
+$(VM_PROGRAMS):
+	@mkdir -p $(@D)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+tests: $(VM_PROGRAMS) $(BPF_OBJ) $(EXAMPLES) vm-tests
 
 # make install [DESTDIR=...] [PREFIX=/usr/local]: the daemon and CLI, its
 # systemd unit, man pages, bash completion, the example policy (also as
@@ -136,7 +209,12 @@ demo: all
 	$(Q)scripts/demo.sh
 
 clean:
-	rm -rf $(B)/bpf $(B)/tests $(B)/unit $(B)/unit-san $(B)/fuzz $(B)/p2preach $(B)/logs
+	rm -rf $(OBJ) $(B)/bpf $(B)/tests $(B)/unit $(B)/unit-san $(B)/fuzz $(B)/p2preach $(B)/logs
 
 distclean:
 	rm -rf $(B)
+
+# Header dependencies recorded by -MMD, in the trees this Makefile builds
+# (not build/tools: libbpf's and bpftool's own, nor a staging tree).
+DEP_TREES := $(OBJ) $(B)/bpf $(B)/tests $(B)/unit $(B)/unit-san $(B)/fuzz $(B)/bench
+-include $(shell find $(DEP_TREES) -name '*.d' -type f 2>/dev/null)

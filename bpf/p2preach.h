@@ -49,8 +49,16 @@ struct p2preach_name {
 struct p2preach_state {
 	__u64 generation;
 	__u64 changed_ns;		/* CLOCK_REALTIME of the last edit */
-	char source[256];		/* file last applied, or "" */
+	char source[256];		/* of the last edit: a file, or "cli" */
 	char aliases[P2PREACH_MAX_DEVICES][P2PREACH_ALIAS_LEN];
+	/*
+	 * The file last applied, the hash of its text then and the
+	 * generation it made: a restarted daemon keeps the live policy
+	 * (edits made since included) while the file says the same.
+	 */
+	char file[256];
+	__u64 file_hash;
+	__u64 file_generation;
 };
 
 /* Per ordered pair, per CPU: decisions by verdict, and bad map values. */

@@ -1,27 +1,36 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Changes to the running policy, each one a single matrix swap. */
+/*
+ * The policy transactions p2preach runs on the pinned maps: apply a file,
+ * edit a pair. Each reads a snapshot once, computes the next one with the
+ * pure functions of policy_txn.h, and commits it (policy_commit.h). The
+ * caller holds the lock.
+ */
 #ifndef P2PREACH_APPLY_H
 #define P2PREACH_APPLY_H
 
 #include <stdbool.h>
 #include <linux/types.h>
 #include "policy_file.h"
-#include "policy_maps.h"
+
+/* Parse file into p; 0 or -errno, with the file:line message. */
+int apply_parse(const char *file, struct policy *p);
+
+/* Make p, parsed from file, the running policy. */
+int apply_policy(const char *pin_dir, const char *file, const struct policy *p);
 
 /*
- * Make the maps say what p says. Devices already in the maps keep their
- * index, so no decision ever reads a cell meant for another pair; the
- * whole new matrix goes in with one swap. source names the file in
- * p2p_state. On error the running policy is unchanged.
+ * Parse file, once, and make it the running policy; *applied is the
+ * policy parsed (the daemon keeps it for hotplug). A bad file never gets
+ * near the maps. 0 or -errno, with a message; on error nothing changed.
  */
-int policy_apply(const struct policy_maps *m, const struct policy *p,
-		 const char *source);
+int apply_file(const char *pin_dir, const char *file, struct policy *applied);
 
 /*
- * client -> provider (and provider -> client with both) gets verdict,
- * everything else stays. Devices not yet in the maps are added.
+ * client -> provider (and back with both) gets verdict. client and
+ * provider are what the admin typed: aliases, dev_names of the policy or
+ * devices in sysfs. cmd names the command in messages.
  */
-int policy_edit_pair(const struct policy_maps *m, const char *client,
-		     const char *provider, __u32 verdict, bool both);
+int apply_edit(const char *pin_dir, const char *cmd, const char *client,
+	       const char *provider, __u32 verdict, bool both);
 
 #endif

@@ -9,19 +9,9 @@
 
 #include "attach.h"
 #include "log.h"
+#include "pins.h"
 #include "policy_maps.h"
 #include "p2preach.skel.h"
-
-static const char *const pins[] = {
-	PIN_LINK, PIN_DEVICES, PIN_POLICY, PIN_STATS, PIN_STATE,
-};
-
-#define N_PINS (sizeof(pins) / sizeof(pins[0]))
-
-static void pin_path(char *buf, size_t len, const char *dir, const char *name)
-{
-	snprintf(buf, len, "%s/%s", dir, name);
-}
 
 /* Map id of a struct_ops link; 0 once the link is detached. */
 static int link_map_id(int fd, __u32 *link_id, __u32 *map_id)
@@ -39,14 +29,16 @@ static int link_map_id(int fd, __u32 *link_id, __u32 *map_id)
 	return 0;
 }
 
+/* The link first: without it, what is left is not a policy in force. */
 static void unpin_all(const char *pin_dir)
 {
 	char path[4096];
 
-	for (size_t i = 0; i < N_PINS; i++) {
-		pin_path(path, sizeof(path), pin_dir, pins[i]);
+	if (!pin_path(path, sizeof(path), pin_dir, PIN_LINK))
 		unlink(path);
-	}
+	for (size_t i = 0; i < nr_pinned_maps; i++)
+		if (!pin_path(path, sizeof(path), pin_dir, pinned_maps[i].pin))
+			unlink(path);
 }
 
 static bool live_link(const char *pin_dir)
@@ -65,45 +57,55 @@ static bool live_link(const char *pin_dir)
 	return map_id != 0;
 }
 
+/*
+ * libbpf pins the maps as it creates them (a pin path per map, from the
+ * table); the link is pinned last, so that a complete set of pins is a
+ * policy in force. The paths are set here rather than with
+ * LIBBPF_PIN_BY_NAME in the object: that would make plain `bpftool
+ * struct_ops register` pin (and later reuse) maps under /sys/fs/bpf too.
+ */
 static int load_and_pin(const char *pin_dir)
 {
-	struct bpf_map *maps[N_PINS];
 	struct p2preach_bpf *skel;
 	struct bpf_link *link = NULL;
 	char path[4096];
 	int err;
-	size_t i;
 
-	skel = p2preach_bpf__open_and_load();
+	skel = p2preach_bpf__open();
 	if (!skel) {
 		err = -errno;
-		log_err("cannot load the policy: %s", strerror(errno));
+		log_err("cannot open the policy object: %s", strerror(errno));
 		return err;
 	}
-	maps[1] = skel->maps.p2p_devices;
-	maps[2] = skel->maps.p2p_policy;
-	maps[3] = skel->maps.p2p_stats;
-	maps[4] = skel->maps.p2p_state;
+	for (size_t i = 0; i < nr_pinned_maps; i++) {
+		struct bpf_map *map = bpf_object__find_map_by_name(skel->obj,
+								    pinned_maps[i].map);
 
+		err = map ? pin_path(path, sizeof(path), pin_dir, pinned_maps[i].pin) : -ENOENT;
+		if (!err)
+			err = bpf_map__set_pin_path(map, path);
+		if (err) {
+			log_err("cannot pin map %s under %s: %s", pinned_maps[i].map,
+				pin_dir, strerror(-err));
+			goto out;
+		}
+	}
+	err = p2preach_bpf__load(skel);
+	if (err) {
+		log_err("cannot load the policy: %s", strerror(-err));
+		goto unpin;
+	}
 	link = bpf_map__attach_struct_ops(skel->maps.p2preach);
 	if (!link) {
 		err = -errno;
 		log_err("cannot attach the policy: %s%s", strerror(errno),
 			errno == EEXIST || errno == EBUSY ?
 			" (another policy is attached)" : "");
-		goto out;
+		goto unpin;
 	}
-	/* Maps first: once the link is pinned, the policy is complete. */
-	for (i = 1; i < N_PINS; i++) {
-		pin_path(path, sizeof(path), pin_dir, pins[i]);
-		err = bpf_map__pin(maps[i], path);
-		if (err) {
-			log_err("cannot pin %s: %s", path, strerror(-err));
-			goto unpin;
-		}
-	}
-	pin_path(path, sizeof(path), pin_dir, PIN_LINK);
-	err = bpf_link__pin(link, path);
+	err = pin_path(path, sizeof(path), pin_dir, PIN_LINK);
+	if (!err)
+		err = bpf_link__pin(link, path);
 	if (err) {
 		log_err("cannot pin %s: %s", path, strerror(-err));
 		goto unpin;
@@ -120,16 +122,22 @@ out:
 
 int policy_attach_or_adopt(const char *pin_dir, bool *adopted)
 {
+	int err;
+
 	*adopted = false;
 	if (mkdir(pin_dir, 0700) && errno != EEXIST) {
-		int err = -errno;
+		err = -errno;
 
 		log_err("cannot create %s: %s", pin_dir, strerror(errno));
 		return err;
 	}
+	err = pins_check_bpffs(pin_dir);
+	if (err)
+		return err;
 	if (live_link(pin_dir)) {
 		struct policy_maps m;
-		int err = policy_maps_open(&m, pin_dir);
+
+		err = policy_maps_open(&m, pin_dir);
 
 		if (err)
 			return err;
@@ -155,13 +163,15 @@ int policy_detach(const char *pin_dir)
 			log_err("cannot detach %s: %s", path, strerror(errno));
 		close(fd);
 	}
-	for (size_t i = 0; i < N_PINS; i++) {
-		pin_path(path, sizeof(path), pin_dir, pins[i]);
+	for (size_t i = 0; i <= nr_pinned_maps; i++) {
+		pin_path(path, sizeof(path), pin_dir,
+			 i < nr_pinned_maps ? pinned_maps[i].pin : PIN_LINK);
 		if (!unlink(path))
 			found++;
 		else if (errno != ENOENT)
 			log_err("cannot remove %s: %s", path, strerror(errno));
 	}
+	/* Only when empty; the lock is elsewhere, so nobody waits on it. */
 	rmdir(pin_dir);
 	if (!found) {
 		log_err("nothing is pinned under %s", pin_dir);
@@ -173,14 +183,11 @@ int policy_detach(const char *pin_dir)
 static void map_name(__u32 id, char *buf, size_t len)
 {
 	struct bpf_map_info mi;
-	__u32 mlen = sizeof(mi);
-	int fd = bpf_map_get_fd_by_id(id);
+	int fd = policy_map_info(id, &mi);
 
 	if (fd < 0)
 		return;
-	memset(&mi, 0, sizeof(mi));
-	if (!bpf_map_get_info_by_fd(fd, &mi, &mlen))
-		snprintf(buf, len, "%s", mi.name);
+	snprintf(buf, len, "%s", mi.name);
 	close(fd);
 }
 
@@ -188,24 +195,20 @@ static void map_name(__u32 id, char *buf, size_t len)
 static bool loaded_elsewhere(struct link_status *st)
 {
 	struct bpf_map_info mi;
-	__u32 id = 0, len;
+	__u32 id = 0;
+	bool found = false;
 	int fd;
 
-	while (!bpf_map_get_next_id(id, &id)) {
-		fd = bpf_map_get_fd_by_id(id);
+	while (!found && !bpf_map_get_next_id(id, &id)) {
+		fd = policy_map_info(id, &mi);
 		if (fd < 0)
 			continue;
-		memset(&mi, 0, sizeof(mi));
-		len = sizeof(mi);
-		if (!bpf_map_get_info_by_fd(fd, &mi, &len) &&
-		    mi.type == BPF_MAP_TYPE_STRUCT_OPS && !strcmp(mi.name, "p2preach")) {
-			snprintf(st->policy, sizeof(st->policy), "%s", mi.name);
-			close(fd);
-			return true;
-		}
 		close(fd);
+		found = mi.type == BPF_MAP_TYPE_STRUCT_OPS && !strcmp(mi.name, "p2preach");
 	}
-	return false;
+	if (found)
+		snprintf(st->policy, sizeof(st->policy), "%s", mi.name);
+	return found;
 }
 
 int policy_link_status(const char *pin_dir, struct link_status *st)

@@ -6,61 +6,56 @@
 #include <string.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "p2preach.h"
-#include "policy_maps.h"
+#include "pins.h"
+#include "verdict.h"
 
-const char cli_usage[] =
-	"usage: p2preach [OPTIONS] COMMAND [ARGS]\n"
-	"\n"
-	"  daemon [--config FILE]           load, attach and pin the policy, apply FILE,\n"
-	"                                   follow SIGHUP and device hotplug\n"
-	"  load [FILE]                      load, attach and pin the policy once\n"
-	"  show                             the verdict matrix as a table\n"
-	"  allow A B [read|rw] [--both]     let A access B's memory (default rw)\n"
-	"  deny A B [--both]                make A go through RAM for B's memory\n"
-	"  apply FILE                       replace the whole policy with FILE, atomically\n"
-	"  check FILE                       validate FILE, change nothing\n"
-	"  stats                            decisions per pair and verdict\n"
-	"  status                           attached or not, policy, generation, devices\n"
-	"  detach                           detach the policy and drop its pins\n"
-	"  topology [fill]                  PCI devices and their PCIe switch; fill\n"
-	"                                   the same_switch example policy's map\n"
-	"\n"
-	"  A and B are device names (dev_name(), e.g. 0000:3b:00.0) or aliases from\n"
-	"  the policy file. \"A -> B\" means A may access memory that lives in B.\n"
-	"\n"
-	"options:\n"
-	"  -j, --json          JSON output (show, stats, status, check, topology)\n"
-	"  -p, --pretty        indented JSON (implies --json)\n"
-	"  -b, --both          allow/deny: both directions\n"
-	"  -c, --config FILE   daemon: policy file (default " P2PREACH_CONFIG ")\n"
-	"  -d, --pin-dir DIR   where the policy is pinned (default " P2PREACH_PIN_DIR ")\n"
-	"  -h, --help          this text\n"
-	"  -V, --version       the version\n";
+#ifndef P2PREACH_VERSION
+#define P2PREACH_VERSION "0.1"
+#endif
 
-static const struct {
-	const char *name;
-	enum cli_command cmd;
-	int min_args, max_args;
-	const char *args;	/* for "missing ..." messages */
-	bool json;
-} commands[] = {
-	{ "daemon", CMD_DAEMON, 0, 0, "", false },
-	{ "load", CMD_LOAD, 0, 1, "FILE", false },
-	{ "show", CMD_SHOW, 0, 0, "", true },
-	{ "allow", CMD_ALLOW, 2, 3, "CLIENT PROVIDER [read|rw]", false },
-	{ "deny", CMD_DENY, 2, 2, "CLIENT PROVIDER", false },
-	{ "apply", CMD_APPLY, 1, 1, "FILE", false },
-	{ "check", CMD_CHECK, 1, 1, "FILE", true },
-	{ "stats", CMD_STATS, 0, 0, "", true },
-	{ "status", CMD_STATUS, 0, 0, "", true },
-	{ "detach", CMD_DETACH, 0, 0, "", false },
-	{ "topology", CMD_TOPOLOGY, 0, 1, "[show|fill]", true },
-	{ "help", CMD_HELP, 0, 0, "", false },
-	{ "version", CMD_VERSION, 0, 0, "", false },
+static const struct option long_options[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "pretty", no_argument, NULL, 'p' },
+	{ "both", no_argument, NULL, 'b' },
+	{ "config", required_argument, NULL, 'c' },
+	{ "diff", required_argument, NULL, 'D' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "metrics-file", required_argument, NULL, 'M' },
+	{ "pin-dir", required_argument, NULL, 'd' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ 0 },
 };
 
-#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+/* Options only some commands take, and the option_help lines. */
+static const struct {
+	unsigned bit;
+	const char *name;	/* as in long_options */
+	const char *usage;
+} command_options[] = {
+	{ OPT_BOTH, "both", "-b, --both          allow/deny: both directions" },
+	{ OPT_CONFIG, "config", "-c, --config FILE   daemon: policy file (default " P2PREACH_CONFIG ")" },
+	{ OPT_DIFF, "diff", "    --diff FILE     show: live edits that FILE does not have" },
+	{ OPT_FORMAT, "format", "-f, --format FMT    stats: text, openmetrics or prometheus" },
+	{ OPT_OUTPUT, "output", "-o, --output FILE   stats: write FILE atomically (default format prometheus)" },
+	{ OPT_METRICS, "metrics-file", "    --metrics-file FILE\n"
+	  "                      daemon: keep FILE up to date for node_exporter's\n"
+	  "                      textfile collector" },
+};
+
+#define N_COMMAND_OPTIONS (sizeof(command_options) / sizeof(command_options[0]))
+
+static const char global_options_usage[] =
+	"  -j, --json          JSON output; errors too ({\"error\": ...})\n"
+	"  -p, --pretty        indented JSON (implies --json)\n"
+	"  -d, --pin-dir DIR   where the policy is pinned (default " P2PREACH_PIN_DIR ")\n"
+	"  -v, --verbose       libbpf's messages too\n"
+	"  -h, --help          this text\n"
+	"  -V, --version       the version\n";
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -77,31 +72,69 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
+/* The first entry of each command name, in table order. */
+static bool first_of_name(size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (!strcmp(commands[j].name, commands[i].name))
+			return false;
+	return true;
+}
+
+/* Append word to a ", "-separated list, if it fits. */
+static void list_add(char *list, size_t size, const char *word)
+{
+	size_t len = strlen(list);
+
+	snprintf(list + len, size - len, "%s%s", len ? ", " : "", word);
+}
+
 /* Exact name, or the one command that starts with word (as bpftool). */
 static int find_command(const char *word, char *err, size_t errlen)
 {
 	char list[256] = "";
 	int found = -1, n = 0;
 
-	for (size_t i = 0; i < N_COMMANDS; i++)
+	for (size_t i = 0; i < nr_commands; i++)
 		if (!strcmp(word, commands[i].name))
 			return i;
-	for (size_t i = 0; i < N_COMMANDS; i++) {
-		if (strncmp(word, commands[i].name, strlen(word)))
+	for (size_t i = 0; i < nr_commands; i++) {
+		if (!first_of_name(i) ||
+		    strncmp(word, commands[i].name, strlen(word)))
 			continue;
 		found = i;
 		n++;
-		if (strlen(list) + strlen(commands[i].name) + 3 < sizeof(list)) {
-			if (list[0])
-				strcat(list, ", ");
-			strcat(list, commands[i].name);
-		}
+		list_add(list, sizeof(list), commands[i].name);
 	}
 	if (n == 1 && word[0])
 		return found;
 	if (n > 1 && word[0])
 		return fail(err, errlen, "ambiguous command '%s' (%s)", word, list);
 	return fail(err, errlen, "unknown command '%s' (try p2preach --help)", word);
+}
+
+/* A command with actions: the entry its first argument names. */
+static int find_action(int idx, char ***args, int *nargs, char *err, size_t errlen)
+{
+	char list[128] = "";
+
+	if (!commands[idx].action)
+		return idx;
+	if (*nargs == 0)
+		return idx;
+	for (size_t i = idx; i < nr_commands; i++) {
+		if (strcmp(commands[i].name, commands[idx].name))
+			continue;
+		if (!strcmp(commands[i].action, (*args)[0])) {
+			(*args)++;
+			(*nargs)--;
+			return i;
+		}
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+			 list[0] ? " or " : "", commands[i].action);
+	}
+	return fail(err, errlen, "%s: unknown action '%s' (%s)",
+		    commands[idx].name, (*args)[0], list);
 }
 
 /*
@@ -111,8 +144,7 @@ static int find_command(const char *word, char *err, size_t errlen)
  * '-j'. A short option is named by optopt alone: word (argv[optind - 1])
  * may be the word before it when it is not last in its cluster.
  */
-static int bad_option(const struct option *opts, const char *word, int opt,
-		      char *err, size_t errlen)
+static int bad_option(const char *word, int opt, char *err, size_t errlen)
 {
 	const char *name = word + 2, *eq;
 	const struct option *match = NULL;
@@ -124,7 +156,7 @@ static int bad_option(const struct option *opts, const char *word, int opt,
 		return fail(err, errlen, "unknown option '-%c'", opt);
 	eq = strchr(name, '=');
 	len = eq ? (size_t)(eq - name) : strlen(name);
-	for (const struct option *o = opts; o->name; o++) {
+	for (const struct option *o = long_options; o->name; o++) {
 		if (strncmp(o->name, name, len))
 			continue;
 		if (strlen(o->name) == len) {	/* exact: the only match */
@@ -149,56 +181,154 @@ static int bad_option(const struct option *opts, const char *word, int opt,
 	return fail(err, errlen, "unknown option '%s'", word);
 }
 
+/* "--both is for allow and deny": the commands that take an option. */
+static int option_refused(const struct cli *c, size_t opt, char *err, size_t errlen)
+{
+	const char *names[16];
+	char list[256] = "";
+	size_t n = 0;
+
+	for (size_t i = 0; i < nr_commands && n < 16; i++)
+		if ((commands[i].options & command_options[opt].bit) && first_of_name(i))
+			names[n++] = commands[i].name;
+	for (size_t i = 0; i < n; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+			 i == 0 ? "" : i + 1 == n ? " and " : ", ", names[i]);
+	return fail(err, errlen, "%s: --%s is for %s%s%s%s", c->name,
+		    command_options[opt].name, list,
+		    strstr(c->command->args, "FILE") ? " (use " : "",
+		    strstr(c->command->args, "FILE") ? c->name : "",
+		    strstr(c->command->args, "FILE") ? " FILE)" : "");
+}
+
 bool cli_is_edit(const struct cli *c)
 {
-	return c->cmd == CMD_DAEMON || c->cmd == CMD_LOAD || c->cmd == CMD_ALLOW ||
-	       c->cmd == CMD_DENY || c->cmd == CMD_APPLY || c->cmd == CMD_DETACH ||
-	       (c->cmd == CMD_TOPOLOGY && c->fill);
+	return c->command && (c->command->flags & CMD_EDIT);
+}
+
+int cli_parse_pair(struct cli *c, char **args, int nargs, char *err, size_t errlen)
+{
+	for (int i = 0; i < 2; i++)
+		if (!*args[i] || strlen(args[i]) >= P2PREACH_NAME_LEN)
+			return fail(err, errlen, "%s: bad device '%s' (1 to %d characters)",
+				    c->name, args[i], P2PREACH_NAME_LEN - 1);
+	if (!strcmp(args[0], args[1]))
+		return fail(err, errlen, "%s: '%s' twice: a device always reaches its own memory",
+			    c->name, args[0]);
+	c->client = args[0];
+	c->provider = args[1];
+	/* allow's access is read or rw; deny has none. */
+	c->verdict = c->command->max_args == 2 ? P2PREACH_DENY : P2PREACH_ALLOW_RW;
+	if (nargs == 3) {
+		c->verdict = policy_parse_verdict(args[2]);
+		if (c->verdict != P2PREACH_ALLOW_READ && c->verdict != P2PREACH_ALLOW_RW)
+			return fail(err, errlen, "%s: bad access '%s' (read or rw)",
+				    c->name, args[2]);
+	}
+	return 0;
+}
+
+int cli_parse_file(struct cli *c, char **args, int nargs, char *err, size_t errlen)
+{
+	c->file = nargs ? args[0] : NULL;
+	if (c->file && !*c->file)
+		return fail(err, errlen, "%s: empty file name", c->name);
+	return 0;
+}
+
+int cli_parse_daemon(struct cli *c, char **args, int nargs, char *err, size_t errlen)
+{
+	if (!c->config)
+		c->config = P2PREACH_CONFIG;
+	if (!*c->config || (c->metrics && !*c->metrics))
+		return fail(err, errlen, "%s: empty file name", c->name);
+	return 0;
+}
+
+int cli_parse_show(struct cli *c, char **args, int nargs, char *err, size_t errlen)
+{
+	if (c->diff && !*c->diff)
+		return fail(err, errlen, "%s: empty file name", c->name);
+	return 0;
+}
+
+int cli_parse_stats(struct cli *c, char **args, int nargs, char *err, size_t errlen)
+{
+	if (c->output && !*c->output)
+		return fail(err, errlen, "%s: empty file name", c->name);
+	if (c->output && c->json)
+		return fail(err, errlen, "%s: --output and --json exclude each other",
+			    c->name);
+	if (c->format != STATS_TEXT && c->json)
+		return fail(err, errlen, "%s: --format and --json exclude each other",
+			    c->name);
+	return 0;
+}
+
+static int parse_format(const char *s, struct cli *c, char *err, size_t errlen)
+{
+	if (!strcmp(s, "text"))
+		c->format = STATS_TEXT;
+	else if (!strcmp(s, "openmetrics"))
+		c->format = STATS_OPENMETRICS;
+	else if (!strcmp(s, "prometheus"))
+		c->format = STATS_PROMETHEUS;
+	else
+		return fail(err, errlen, "--format: unknown format '%s' (text, openmetrics or prometheus)", s);
+	return 0;
+}
+
+/* Find the table entry of help or version. */
+static const struct command *builtin(const char *name)
+{
+	for (size_t i = 0; i < nr_commands; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
 }
 
 int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "both", no_argument, NULL, 'b' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "pin-dir", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ 0 },
-	};
 	struct cli c = {
-		.cmd = CMD_HELP,
 		.pin_dir = P2PREACH_PIN_DIR,
-		.config = NULL,
 		.verdict = P2PREACH_ALLOW_RW,
 	};
-	bool help = false, version = false;
-	int opt, idx, nargs, i;
+	bool help = false, version = false, seen[N_COMMAND_OPTIONS] = { false };
+	int opt, idx, nargs, ret;
 	char **args;
 
+	out->json = false;
 	/* Our messages, not getopt's: they go through err like the rest. */
 	opterr = 0;
 	optind = 0;	/* full reinitialisation, so parsing can run twice */
-	while ((opt = getopt_long(argc, argv, ":jpbc:d:hV", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":jpbc:f:o:d:vhV", long_options, NULL)) != -1) {
 		switch (opt) {
-		case 'j': c.json = true; break;
-		case 'p': c.json = c.pretty = true; break;
-		case 'b': c.both = true; break;
-		case 'c': c.config = optarg; break;
+		case 'j': c.json = out->json = true; break;
+		case 'p': c.json = c.pretty = out->json = true; break;
+		case 'b': c.both = seen[0] = true; break;
+		case 'c': c.config = optarg; seen[1] = true; break;
+		case 'D': c.diff = optarg; seen[2] = true; break;
+		case 'f':
+			seen[3] = true;
+			if (parse_format(optarg, &c, err, errlen))
+				return -EINVAL;
+			break;
+		case 'o': c.output = optarg; seen[4] = true; break;
+		case 'M': c.metrics = optarg; seen[5] = true; break;
 		case 'd': c.pin_dir = optarg; break;
+		case 'v': c.verbose = true; break;
 		case 'h': help = true; break;
 		case 'V': version = true; break;
 		case ':':
 			return fail(err, errlen, "option '%s' needs an argument",
 				    argv[optind - 1]);
 		default:
-			return bad_option(opts, argv[optind - 1], optopt, err, errlen);
+			return bad_option(argv[optind - 1], optopt, err, errlen);
 		}
 	}
 	if (help || version) {
-		c.cmd = help ? CMD_HELP : CMD_VERSION;
+		c.command = builtin(help ? "help" : "version");
+		c.name = c.command->name;
 		*out = c;
 		return 0;
 	}
@@ -207,72 +337,82 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 	idx = find_command(argv[optind], err, errlen);
 	if (idx < 0)
 		return idx;
-	c.cmd = commands[idx].cmd;
-	c.name = commands[idx].name;
 	args = argv + optind + 1;
 	nargs = argc - optind - 1;
+	idx = find_action(idx, &args, &nargs, err, errlen);
+	if (idx < 0)
+		return idx;
+	c.command = &commands[idx];
+	c.name = c.command->name;
 
-	if (nargs < commands[idx].min_args)
+	if (nargs < c.command->min_args)
 		return fail(err, errlen, "%s: missing %s (usage: p2preach %s %s)",
 			    c.name, nargs == 0 ? "arguments" : "argument",
-			    c.name, commands[idx].args);
-	if (nargs > commands[idx].max_args)
+			    c.name, c.command->args);
+	if (nargs > c.command->max_args)
 		return fail(err, errlen, "%s: unexpected argument '%s'",
-			    c.name, args[commands[idx].max_args]);
-	if (c.json && !commands[idx].json)
-		return fail(err, errlen, "%s: --json is for show, stats, status, check and topology",
-			    c.name);
-	if (c.both && c.cmd != CMD_ALLOW && c.cmd != CMD_DENY)
-		return fail(err, errlen, "%s: --both is for allow and deny", c.name);
-	if (c.config && c.cmd != CMD_DAEMON)
-		return fail(err, errlen, "%s: --config is for daemon (use %s FILE)",
-			    c.name, c.name);
+			    c.name, args[c.command->max_args]);
+	for (size_t i = 0; i < N_COMMAND_OPTIONS; i++)
+		if (seen[i] && !(c.command->options & command_options[i].bit))
+			return option_refused(&c, i, err, errlen);
 	if (!*c.pin_dir)
 		return fail(err, errlen, "--pin-dir: empty directory name");
-
-	switch (c.cmd) {
-	case CMD_ALLOW:
-	case CMD_DENY:
-		c.client = args[0];
-		c.provider = args[1];
-		for (i = 0; i < 2; i++)
-			if (!*args[i] || strlen(args[i]) >= P2PREACH_NAME_LEN)
-				return fail(err, errlen, "%s: bad device '%s' (1 to %d characters)",
-					    c.name, args[i], P2PREACH_NAME_LEN - 1);
-		if (!strcmp(args[0], args[1]))
-			return fail(err, errlen, "%s: '%s' twice: a device always reaches its own memory",
-				    c.name, args[0]);
-		if (c.cmd == CMD_DENY) {
-			c.verdict = P2PREACH_DENY;
-		} else if (nargs == 3) {
-			c.verdict = policy_parse_verdict(args[2]);
-			if (c.verdict != P2PREACH_ALLOW_READ && c.verdict != P2PREACH_ALLOW_RW)
-				return fail(err, errlen, "allow: bad access '%s' (read or rw)",
-					    args[2]);
-		}
-		break;
-	case CMD_LOAD:
-	case CMD_APPLY:
-	case CMD_CHECK:
-		c.file = nargs ? args[0] : NULL;
-		if (c.file && !*c.file)
-			return fail(err, errlen, "%s: empty file name", c.name);
-		break;
-	case CMD_TOPOLOGY:
-		if (nargs && strcmp(args[0], "show") && strcmp(args[0], "fill"))
-			return fail(err, errlen, "topology: unknown action '%s' (show or fill)",
-				    args[0]);
-		c.fill = nargs && !strcmp(args[0], "fill");
-		if (c.fill && c.json)
-			return fail(err, errlen, "topology: --json is for topology show");
-		break;
-	case CMD_DAEMON:
-		if (!c.config)
-			c.config = P2PREACH_CONFIG;
-		break;
-	default:
-		break;
+	if (c.command->parse_args) {
+		ret = c.command->parse_args(&c, args, nargs, err, errlen);
+		if (ret)
+			return ret;
 	}
 	*out = c;
+	return 0;
+}
+
+/* "NAME [ACTION] ARGS" of entry i, as the usage text shows it. */
+static void synopsis(size_t i, char *buf, size_t len)
+{
+	const struct command *cmd = &commands[i];
+	bool deflt = cmd->action && first_of_name(i);
+
+	snprintf(buf, len, "%s%s%s%s%s%s%s", cmd->name, cmd->action ? " " : "",
+		 deflt ? "[" : "", cmd->action ? cmd->action : "",
+		 deflt ? "]" : "", cmd->args[0] ? " " : "", cmd->args);
+}
+
+void cli_print_usage(FILE *f)
+{
+	char syn[128];
+
+	fputs("usage: p2preach [OPTIONS] COMMAND [ARGS]\n\n", f);
+	for (size_t i = 0; i < nr_commands; i++) {
+		const char *h = commands[i].help;
+
+		synopsis(i, syn, sizeof(syn));
+		fprintf(f, "  %-32s ", syn);
+		for (; *h; h++) {
+			fputc(*h, f);
+			if (*h == '\n')
+				fprintf(f, "  %-32s ", "");
+		}
+		fputc('\n', f);
+	}
+	fputs("\n"
+	      "  CLIENT and PROVIDER are device names (dev_name(), e.g. 0000:3b:00.0) or\n"
+	      "  aliases from the policy file. \"A -> B\" means A may access memory that\n"
+	      "  lives in B.\n"
+	      "\n"
+	      "options:\n", f);
+	fputs(global_options_usage, f);
+	for (size_t i = 0; i < N_COMMAND_OPTIONS; i++)
+		fprintf(f, "  %s\n", command_options[i].usage);
+}
+
+int cmd_help(const struct cli *c)
+{
+	cli_print_usage(stdout);
+	return 0;
+}
+
+int cmd_version(const struct cli *c)
+{
+	printf("p2preach %s\n", P2PREACH_VERSION);
 	return 0;
 }

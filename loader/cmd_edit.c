@@ -1,154 +1,76 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Commands that change the policy: load, allow, deny, apply, detach. */
+/*
+ * Commands that change the policy: load, allow, deny, apply, detach.
+ * main() holds the lock around each.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "apply.h"
 #include "attach.h"
+#include "cli.h"
 #include "commands.h"
-#include "lock.h"
 #include "log.h"
-#include "names.h"
-#include "policy_maps.h"
-
-/* Too large for the stack; one policy at a time. */
-static struct policy parsed;
-
-static int parse(const char *file)
-{
-	char err[1024];
-	int ret = policy_file_parse(file, &parsed, err, sizeof(err));
-
-	if (ret)
-		log_err("%s", err);
-	return ret;
-}
-
-/* Devices the file names that this machine does not have (yet). */
-static void warn_absent(const struct policy *p)
-{
-	for (unsigned i = 0; i < p->nr_devices; i++)
-		if (!names_present("/sys", p->devices[i].name))
-			log_warn("%s (%s) is not present; its rules apply once it appears",
-				 p->devices[i].alias, p->devices[i].name);
-}
-
-int apply_file(const char *pin_dir, const char *file)
-{
-	struct policy_maps m;
-	int lock, err;
-
-	/* Parse first: a bad file never gets near the running policy. */
-	err = parse(file);
-	if (err)
-		return err;
-	lock = policy_lock(pin_dir);
-	if (lock < 0)
-		return lock;
-	err = policy_maps_open(&m, pin_dir);
-	if (!err) {
-		err = policy_apply(&m, &parsed, file);
-		policy_maps_close(&m);
-	}
-	policy_unlock(lock);
-	if (!err)
-		warn_absent(&parsed);
-	return err;
-}
+#include "verdict.h"
 
 int cmd_load(const struct cli *c)
 {
+	struct policy *p = NULL;
 	bool adopted;
-	int lock, err;
+	int err = 0;
 
-	if (c->file && (err = parse(c->file)))
-		return err;
-	lock = policy_lock(c->pin_dir);
-	if (lock < 0)
-		return lock;
-	err = policy_attach_or_adopt(c->pin_dir, &adopted);
-	policy_unlock(lock);
-	if (err)
-		return err;
-	if (adopted) {
-		log_err("a policy is already attached and pinned under %s", c->pin_dir);
-		return -EEXIST;
-	}
-	printf("policy attached, pinned under %s\n", c->pin_dir);
+	/* Parse first: a bad file attaches nothing. */
 	if (c->file) {
-		err = apply_file(c->pin_dir, c->file);
-		if (!err)
+		p = malloc(sizeof(*p));
+		err = p ? apply_parse(c->file, p) : -ENOMEM;
+	}
+	if (!err)
+		err = policy_attach_or_adopt(c->pin_dir, &adopted);
+	if (!err && adopted) {
+		log_err("a policy is already attached and pinned under %s", c->pin_dir);
+		err = -EEXIST;
+	}
+	if (!err && !c->json)
+		printf("policy attached, pinned under %s\n", c->pin_dir);
+	if (!err && p) {
+		err = apply_policy(c->pin_dir, c->file, p);
+		if (!err && !c->json)
 			printf("applied %s\n", c->file);
 	}
+	free(p);
 	return err;
 }
 
 int cmd_edit(const struct cli *c)
 {
-	char client[P2PREACH_NAME_LEN], provider[P2PREACH_NAME_LEN], err[512];
-	struct name_table *t;
-	struct policy_maps m;
-	int lock, ret;
+	int err = apply_edit(c->pin_dir, c->name, c->client, c->provider,
+			     c->verdict, c->both);
 
-	t = calloc(1, sizeof(*t));
-	if (!t)
-		return -ENOMEM;
-	lock = policy_lock(c->pin_dir);
-	if (lock < 0) {
-		free(t);
-		return lock;
-	}
-	ret = policy_maps_open(&m, c->pin_dir);
-	if (ret)
-		goto out;
-	policy_read_names(&m, t);
-	ret = names_resolve(t, c->client, "/sys", client, err, sizeof(err));
-	if (ret >= 0)
-		ret = names_resolve(t, c->provider, "/sys", provider, err, sizeof(err));
-	if (ret < 0) {
-		log_err("%s: %s", c->name, err);
-		goto close;
-	}
-	if (!strcmp(client, provider)) {
-		log_err("%s: '%s' and '%s' are the same device",
-			c->name, c->client, c->provider);
-		ret = -EINVAL;
-		goto close;
-	}
-	ret = policy_edit_pair(&m, client, provider, c->verdict, c->both);
-	if (!ret)
+	if (!err && !c->json)
 		printf("%s %s %s: %s\n", c->client, c->both ? "<->" : "->",
 		       c->provider, policy_verdict_name(c->verdict));
-close:
-	policy_maps_close(&m);
-out:
-	policy_unlock(lock);
-	free(t);
-	return ret < 0 ? ret : 0;
+	return err;
 }
 
 int cmd_apply(const struct cli *c)
 {
-	int err = apply_file(c->pin_dir, c->file);
+	struct policy *p = malloc(sizeof(*p));
+	int err = p ? apply_file(c->pin_dir, c->file, p) : -ENOMEM;
 
-	if (!err)
+	if (!err && !c->json)
 		printf("applied %s: %u devices, %u rules, default %s\n", c->file,
-		       parsed.nr_devices, parsed.nr_rules,
-		       policy_verdict_name(parsed.default_verdict));
+		       p->nr_devices, p->nr_rules,
+		       policy_verdict_name(p->default_verdict));
+	free(p);
 	return err;
 }
 
 int cmd_detach(const struct cli *c)
 {
-	int lock = policy_lock(c->pin_dir), err;
+	int err = policy_detach(c->pin_dir);
 
-	if (lock < 0)
-		return lock;
-	err = policy_detach(c->pin_dir);
-	policy_unlock(lock);
-	if (!err)
+	if (!err && !c->json)
 		printf("policy detached\n");
 	return err;
 }

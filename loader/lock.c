@@ -3,25 +3,19 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lock.h"
 #include "log.h"
 
-int policy_lock(const char *pin_dir)
+int policy_lock(void)
 {
 	int fd, err;
 
-	if (mkdir(pin_dir, 0700) && errno != EEXIST) {
-		err = -errno;
-		log_err("cannot create %s: %s", pin_dir, strerror(errno));
-		return err;
-	}
-	fd = open(pin_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = open(P2PREACH_LOCK_FILE, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		err = -errno;
-		log_err("cannot open %s: %s", pin_dir, strerror(errno));
+		log_err("cannot open %s: %s", P2PREACH_LOCK_FILE, strerror(errno));
 		return err;
 	}
 	if (!flock(fd, LOCK_EX | LOCK_NB))
@@ -32,7 +26,7 @@ int policy_lock(const char *pin_dir)
 			return fd;
 	}
 	err = -errno;
-	log_err("cannot lock %s: %s", pin_dir, strerror(errno));
+	log_err("cannot lock %s: %s", P2PREACH_LOCK_FILE, strerror(errno));
 	close(fd);
 	return err;
 }

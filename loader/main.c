@@ -2,6 +2,9 @@
 /*
  * p2preach: load the peer access policy for device-private memory, keep it
  * in force, and let the admin read and edit it. See p2preach(8).
+ *
+ * Everything around a command is done here, once, as its entry in the
+ * command table asks: root check, libbpf's messages, the lock, JSON.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,15 +14,42 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "json_out.h"
+#include "lock.h"
+#include "log.h"
 
-#ifndef P2PREACH_VERSION
-#define P2PREACH_VERSION "0.1"
-#endif
-
-/* libbpf's own chatter only when it explains a failure. */
+/* libbpf's warnings always; its info and debug lines with -v. */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
+	log_msg(level == LIBBPF_WARN ? LOG_PRIO_WARN : LOG_PRIO_DEBUG, fmt, ap);
+	return 0;
+}
+
+static int run(const struct cli *c)
+{
+	const struct command *cmd = c->command;
+	int lock = -1, ret;
+
+	if (!cmd->handler) {
+		log_err("%s: not built into this binary", c->name);
+		return -ENOSYS;
+	}
+	if ((cmd->flags & CMD_ROOT) && geteuid() != 0) {
+		log_err("%s changes the policy and needs root (try: sudo p2preach %s ...)",
+			c->name, c->name);
+		return -EPERM;
+	}
+	if (cmd->flags & CMD_LOCK) {
+		lock = policy_lock();
+		if (lock < 0)
+			return lock;
+	}
+	ret = cmd->handler(c);
+	policy_unlock(lock);
+	/* A command without a document of its own says "done" as bpftool does. */
+	if (!ret && c->json && !(cmd->flags & CMD_JSON))
+		json_out_print(stdout, NULL, c->pretty);
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -29,37 +59,16 @@ int main(int argc, char **argv)
 	int ret;
 
 	if (cli_parse(argc, argv, &c, err, sizeof(err))) {
-		fprintf(stderr, "p2preach: %s\n", err);
+		if (c.json)
+			json_out_error(stdout, err, false);
+		else
+			fprintf(stderr, "p2preach: %s\n", err);
 		return 2;
 	}
-	if (c.cmd == CMD_HELP) {
-		fputs(cli_usage, stdout);
-		return 0;
-	}
-	if (c.cmd == CMD_VERSION) {
-		printf("p2preach %s\n", P2PREACH_VERSION);
-		return 0;
-	}
-	if (cli_is_edit(&c) && geteuid() != 0) {
-		fprintf(stderr, "p2preach: %s changes the policy and needs root (try: sudo p2preach %s ...)\n",
-			c.name, c.name);
-		return 1;
-	}
+	log_setup(c.verbose, c.json);
 	libbpf_set_print(libbpf_print);
-
-	switch (c.cmd) {
-	case CMD_DAEMON: ret = cmd_daemon(&c); break;
-	case CMD_LOAD: ret = cmd_load(&c); break;
-	case CMD_SHOW: ret = cmd_show(&c); break;
-	case CMD_ALLOW:
-	case CMD_DENY: ret = cmd_edit(&c); break;
-	case CMD_APPLY: ret = cmd_apply(&c); break;
-	case CMD_CHECK: ret = cmd_check(&c); break;
-	case CMD_STATS: ret = cmd_stats(&c); break;
-	case CMD_STATUS: ret = cmd_status(&c); break;
-	case CMD_DETACH: ret = cmd_detach(&c); break;
-	case CMD_TOPOLOGY: ret = cmd_topology(&c); break;
-	default: ret = -EINVAL; break;
-	}
+	ret = run(&c);
+	if (ret && log_json_error())
+		json_out_error(stdout, log_json_error(), c.pretty);
 	return ret ? 1 : 0;
 }

@@ -34,28 +34,36 @@ bool names_present(const char *sysfs_root, const char *name)
 	return found;
 }
 
+int names_index(const struct name_table *t, const char *name)
+{
+	for (int i = 0; i < P2PREACH_MAX_DEVICES; i++)
+		if (t->name[i][0] && !strcmp(t->name[i], name))
+			return i;
+	return -1;
+}
+
 int names_resolve(const struct name_table *t, const char *word,
 		  const char *sysfs_root, char name[P2PREACH_NAME_LEN],
 		  char *err, size_t errlen)
 {
 	size_t len = strlen(word);
+	int i;
 
 	if (!len || len >= P2PREACH_NAME_LEN) {
 		snprintf(err, errlen, "bad device '%s' (1 to %d characters)",
 			 word, P2PREACH_NAME_LEN - 1);
 		return -EINVAL;
 	}
-	for (int i = 0; i < P2PREACH_MAX_DEVICES; i++) {
+	for (i = 0; i < P2PREACH_MAX_DEVICES; i++) {
 		if (t->name[i][0] && !strcmp(t->alias[i], word)) {
 			memcpy(name, t->name[i], P2PREACH_NAME_LEN);
 			return i;
 		}
 	}
-	for (int i = 0; i < P2PREACH_MAX_DEVICES; i++) {
-		if (!strcmp(t->name[i], word)) {
-			memcpy(name, t->name[i], P2PREACH_NAME_LEN);
-			return i;
-		}
+	i = names_index(t, word);
+	if (i >= 0) {
+		memcpy(name, t->name[i], P2PREACH_NAME_LEN);
+		return i;
 	}
 	if (names_present(sysfs_root, word)) {
 		memset(name, 0, P2PREACH_NAME_LEN);
@@ -73,4 +81,10 @@ const char *names_label(const struct name_table *t, unsigned i)
 	if (i >= P2PREACH_MAX_DEVICES)
 		return "";
 	return t->alias[i][0] ? t->alias[i] : t->name[i];
+}
+
+void policy_name_key(struct p2preach_name *key, const char *name)
+{
+	memset(key, 0, sizeof(*key));
+	strncpy(key->name, name, sizeof(key->name) - 1);
 }

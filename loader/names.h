@@ -29,8 +29,14 @@ int names_resolve(const struct name_table *t, const char *word,
 		  const char *sysfs_root, char name[P2PREACH_NAME_LEN],
 		  char *err, size_t errlen);
 
+/* The slot of a dev_name, or -1. */
+int names_index(const struct name_table *t, const char *name);
+
 /* Is there a device of that dev_name in sysfs (any bus or class)? */
 bool names_present(const char *sysfs_root, const char *name);
+
+/* The key of p2p_devices for a dev_name: zero padded, cut to fit. */
+void policy_name_key(struct p2preach_name *key, const char *name);
 
 /* "alias" when slot i has one, else its dev_name. */
 const char *names_label(const struct name_table *t, unsigned i);

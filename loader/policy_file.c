@@ -149,9 +149,9 @@ static int parse_device(struct parser *ps, char **tok, unsigned n)
 		return fail(ps, "missing alias after 'device'");
 	alias = tok[1];
 	alias_len = strlen(alias);
-	if (alias_len >= POLICY_ALIAS_LEN)
+	if (alias_len >= P2PREACH_ALIAS_LEN)
 		return fail(ps, "alias '%s' is longer than %d characters",
-			    alias, POLICY_ALIAS_LEN - 1);
+			    alias, P2PREACH_ALIAS_LEN - 1);
 	if (!valid_alias(alias))
 		return fail(ps, "invalid alias '%s': use letters, digits, '_' and '-', starting with a letter or '_'",
 			    alias);
@@ -303,42 +303,70 @@ static int parse_line(struct parser *ps, char *line)
 		    tok[0]);
 }
 
-int policy_parse_string(const char *text, const char *name_for_errors,
-			struct policy *out, char *err, size_t errlen)
+/* FNV-1a, 64 bits: enough to tell an edited file, not a security check. */
+__u64 policy_text_hash(const char *text)
 {
-	/* Built aside, so a bad file never leaves *out half-replaced. */
-	struct policy p = { .default_verdict = P2PREACH_DENY };
-	struct parser ps = {
-		.name = name_for_errors ? name_for_errors : "<string>",
-		.err = err,
-		.errlen = errlen,
-		.p = &p,
-	};
+	__u64 h = 0xcbf29ce484222325ull;
+
+	for (; *text; text++)
+		h = (h ^ (unsigned char)*text) * 0x100000001b3ull;
+	return h;
+}
+
+/* Parse text into p, which starts empty; 0 or -EINVAL with the message. */
+static int parse_text(struct parser *ps, const char *text)
+{
 	char buf[POLICY_MAX_LINE + 1];
 	const char *s = text;
 
-	if (!text || !out)
-		return fail(&ps, "no policy text or no place to put it");
 	while (*s) {
 		const char *eol = strchr(s, '\n');
 		size_t len = eol ? (size_t)(eol - s) : strlen(s);
 		int ret;
 
-		ps.line++;
+		ps->line++;
 		if (len > POLICY_MAX_LINE)
-			return fail(&ps, "line too long (more than %d characters)",
+			return fail(ps, "line too long (more than %d characters)",
 				    POLICY_MAX_LINE);
 		memcpy(buf, s, len);
 		buf[len] = '\0';
-		ret = parse_line(&ps, buf);
+		ret = parse_line(ps, buf);
 		if (ret)
 			return ret;
 		if (!eol)
 			break;
 		s = eol + 1;
 	}
-	*out = p;
 	return 0;
+}
+
+int policy_parse_string(const char *text, const char *name_for_errors,
+			struct policy *out, char *err, size_t errlen)
+{
+	struct parser ps = {
+		.name = name_for_errors ? name_for_errors : "<string>",
+		.err = err,
+		.errlen = errlen,
+	};
+	int ret;
+
+	if (!text || !out)
+		return fail(&ps, "no policy text or no place to put it");
+	/* Built aside (55 KB: not on the stack), so a bad file never leaves *out half-replaced. */
+	ps.p = calloc(1, sizeof(*ps.p));
+	if (!ps.p) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: out of memory", ps.name);
+		return -ENOMEM;
+	}
+	ps.p->default_verdict = P2PREACH_DENY;
+	ret = parse_text(&ps, text);
+	if (!ret) {
+		ps.p->text_hash = policy_text_hash(text);
+		*out = *ps.p;
+	}
+	free(ps.p);
+	return ret;
 }
 
 /* Read all of path into a NUL-terminated buffer; 0 or -errno. */

@@ -21,13 +21,12 @@
 #include <linux/types.h>
 #include "p2preach.h"
 
-#define POLICY_ALIAS_LEN	32	/* 31 characters and the NUL */
 #define POLICY_MAX_RULES	4096
 #define POLICY_MAX_LINE		1023	/* characters, without the newline */
 #define POLICY_ANY		0xffff	/* '*' in a rule */
 
 struct policy_device {
-	char alias[POLICY_ALIAS_LEN];
+	char alias[P2PREACH_ALIAS_LEN];
 	char name[P2PREACH_NAME_LEN];	/* dev_name(), NUL terminated */
 	__u32 line;			/* where it was declared */
 };
@@ -42,10 +41,13 @@ struct policy_rule {
 };
 
 /*
- * A plain value: copy it with '=', no cleanup. Device index i is the i-th
- * `device` line, the index the loader gives the device in the maps.
+ * A plain value: copy it with '=', no cleanup. Device i is the i-th
+ * `device` line; its index in the maps is another matter (a device keeps
+ * its index across applies: see txn_apply_file()). About 55 KB: keep it
+ * off the stack.
  */
 struct policy {
+	__u64 text_hash;	/* of the text parsed: has the file changed since? */
 	__u32 default_verdict;
 	__u32 nr_devices;
 	__u32 nr_rules;
@@ -55,7 +57,7 @@ struct policy {
 
 /*
  * Parse text (a NUL-terminated file's contents). On success return 0 and
- * fill *out. On error return -EINVAL, leave *out untouched, and write
+ * fill *out. On error return -EINVAL (-ENOMEM), leave *out untouched, and write
  * "NAME:LINE: what is wrong" to err (if errlen > 0; truncated to fit).
  * Parsing stops at the first error. name_for_errors may be NULL.
  */
@@ -69,5 +71,8 @@ int policy_parse_string(const char *text, const char *name_for_errors,
  */
 int policy_file_parse(const char *path, struct policy *out,
 		      char *err, size_t errlen);
+
+/* The hash policy_parse_string() records in text_hash. */
+__u64 policy_text_hash(const char *text);
 
 #endif

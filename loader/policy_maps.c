@@ -8,28 +8,12 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "names.h"
 #include "log.h"
 #include "policy_maps.h"
 
-/* Map names as the kernel stores them (BPF_OBJ_NAME_LEN - 1 chars). */
-static const struct {
-	const char *pin;
-	const char *name;
-	size_t off;
-	bool optional;	/* not used by the program: not found through it */
-} map_table[] = {
-	{ PIN_DEVICES, "p2p_devices", offsetof(struct policy_maps, devices), false },
-	{ PIN_POLICY, "p2p_policy", offsetof(struct policy_maps, policy), false },
-	{ PIN_STATS, "p2p_stats", offsetof(struct policy_maps, stats), false },
-	{ PIN_STATE, "p2p_state", offsetof(struct policy_maps, state), true },
-};
-
-#define N_MAPS (sizeof(map_table) / sizeof(map_table[0]))
-
 static int *slot(struct policy_maps *m, size_t i)
 {
-	return (int *)((char *)m + map_table[i].off);
+	return (int *)((char *)m + pinned_maps[i].fd_offset);
 }
 
 static int open_pinned(struct policy_maps *m, const char *pin_dir)
@@ -37,8 +21,9 @@ static int open_pinned(struct policy_maps *m, const char *pin_dir)
 	char path[4096];
 	size_t i;
 
-	for (i = 0; i < N_MAPS; i++) {
-		snprintf(path, sizeof(path), "%s/%s", pin_dir, map_table[i].pin);
+	for (i = 0; i < nr_pinned_maps; i++) {
+		if (pin_path(path, sizeof(path), pin_dir, pinned_maps[i].pin))
+			return -ENAMETOOLONG;
 		*slot(m, i) = bpf_obj_get(path);
 		if (*slot(m, i) < 0)
 			return -errno;
@@ -108,20 +93,29 @@ static int program_map_ids(__u32 prog_id, __u32 ids[MAX_PROG_MAPS])
 	return info.nr_map_ids < MAX_PROG_MAPS ? (int)info.nr_map_ids : MAX_PROG_MAPS;
 }
 
+int policy_map_info(__u32 id, struct bpf_map_info *mi)
+{
+	__u32 len = sizeof(*mi);
+	int fd = bpf_map_get_fd_by_id(id);
+
+	if (fd < 0)
+		return -errno;
+	memset(mi, 0, sizeof(*mi));
+	if (bpf_map_get_info_by_fd(fd, mi, &len)) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
 /* An fd of map id, with its name copied to name; -1 when it is gone. */
 static int open_map_id(__u32 id, char name[BPF_OBJ_NAME_LEN])
 {
 	struct bpf_map_info mi;
-	__u32 len = sizeof(mi);
-	int fd = bpf_map_get_fd_by_id(id);
+	int fd = policy_map_info(id, &mi);
 
 	if (fd < 0)
 		return -1;
-	memset(&mi, 0, sizeof(mi));
-	if (bpf_map_get_info_by_fd(fd, &mi, &len)) {
-		close(fd);
-		return -1;
-	}
 	memcpy(name, mi.name, BPF_OBJ_NAME_LEN);
 	return fd;
 }
@@ -162,8 +156,8 @@ static int open_from_program(struct policy_maps *m)
 		return n;
 	for (int j = 0; j < n; j++) {
 		fd = open_map_id(ids[j], name);
-		for (i = 0; fd >= 0 && i < N_MAPS; i++) {
-			if (*slot(m, i) < 0 && !strcmp(name, map_table[i].name)) {
+		for (i = 0; fd >= 0 && i < nr_pinned_maps; i++) {
+			if (*slot(m, i) < 0 && !strcmp(name, pinned_maps[i].map)) {
 				*slot(m, i) = fd;
 				fd = -1;
 			}
@@ -171,10 +165,10 @@ static int open_from_program(struct policy_maps *m)
 		if (fd >= 0)
 			close(fd);
 	}
-	for (i = 0; i < N_MAPS; i++) {
-		if (*slot(m, i) < 0 && !map_table[i].optional) {
+	for (i = 0; i < nr_pinned_maps; i++) {
+		if (*slot(m, i) < 0 && !pinned_maps[i].optional) {
 			log_err("the loaded policy has no map %s",
-				map_table[i].name);
+				pinned_maps[i].map);
 			return -ENOENT;
 		}
 	}
@@ -209,96 +203,11 @@ int policy_maps_open(struct policy_maps *m, const char *pin_dir)
 
 void policy_maps_close(struct policy_maps *m)
 {
-	for (size_t i = 0; i < N_MAPS; i++) {
+	for (size_t i = 0; i < nr_pinned_maps; i++) {
 		if (*slot(m, i) >= 0)
 			close(*slot(m, i));
 		*slot(m, i) = -1;
 	}
-}
-
-static void name_key(struct p2preach_name *key, const char *name)
-{
-	memset(key, 0, sizeof(*key));
-	strncpy(key->name, name, sizeof(key->name) - 1);
-}
-
-int policy_read_devices(const struct policy_maps *m,
-			struct p2preach_name names[P2PREACH_MAX_DEVICES])
-{
-	struct p2preach_name key, *prev = NULL;
-	int n = 0;
-	__u32 idx;
-
-	memset(names, 0, sizeof(*names) * P2PREACH_MAX_DEVICES);
-	while (!bpf_map_get_next_key(m->devices, prev, &key)) {
-		if (!bpf_map_lookup_elem(m->devices, &key, &idx) &&
-		    idx < P2PREACH_MAX_DEVICES && !names[idx].name[0]) {
-			names[idx] = key;
-			n++;
-		}
-		prev = &key;
-	}
-	return n;
-}
-
-int policy_read_names(const struct policy_maps *m, struct name_table *t)
-{
-	struct p2preach_name names[P2PREACH_MAX_DEVICES];
-	struct p2preach_state st;
-	int n = policy_read_devices(m, names);
-
-	memset(t, 0, sizeof(*t));
-	policy_read_state(m, &st);
-	for (int i = 0; i < P2PREACH_MAX_DEVICES; i++) {
-		if (!names[i].name[0])
-			continue;
-		memcpy(t->name[i], names[i].name, sizeof(t->name[i]));
-		memcpy(t->alias[i], st.aliases[i], sizeof(t->alias[i]) - 1);
-	}
-	return n;
-}
-
-int policy_device_index(const struct policy_maps *m, const char *name,
-			bool create, __u32 *index)
-{
-	struct p2preach_name key, names[P2PREACH_MAX_DEVICES];
-	__u32 i;
-
-	if (!*name || strlen(name) >= sizeof(key.name)) {
-		log_err("bad device name '%s'", name);
-		return -EINVAL;
-	}
-	name_key(&key, name);
-	if (!bpf_map_lookup_elem(m->devices, &key, index)) {
-		/*
-		 * Anyone with bpftool can write the map; an index past the
-		 * matrix would put a verdict outside it.
-		 */
-		if (*index >= P2PREACH_MAX_DEVICES) {
-			log_err("device %s has index %u in the map, beyond the matrix (at most %d devices)",
-				name, *index, P2PREACH_MAX_DEVICES);
-			return -ERANGE;
-		}
-		return 0;
-	}
-	if (!create)
-		return -ENOENT;
-
-	policy_read_devices(m, names);
-	for (i = 0; i < P2PREACH_MAX_DEVICES; i++) {
-		if (names[i].name[0])
-			continue;
-		/* An index used before starts counting afresh. */
-		if (m->state >= 0)
-			policy_reset_stats(m, i);
-		if (bpf_map_update_elem(m->devices, &key, &i, BPF_NOEXIST))
-			return -errno;
-		*index = i;
-		return 0;
-	}
-	log_err("no room for device %s (at most %d devices)",
-		name, P2PREACH_MAX_DEVICES);
-	return -ENOSPC;
 }
 
 /* A descriptor of the matrix now in slot 0. */
@@ -326,7 +235,8 @@ static __u32 *matrix_keys(void)
 	return keys;
 }
 
-int policy_read_matrix(const struct policy_maps *m, struct policy_cells *out)
+int policy_read_matrix(const struct policy_maps *m,
+		       __u32 cells[P2PREACH_POLICY_CELLS])
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, opts);
 	__u32 count = P2PREACH_POLICY_CELLS, next;
@@ -341,7 +251,7 @@ int policy_read_matrix(const struct policy_maps *m, struct policy_cells *out)
 		return fd;
 	}
 	/* -ENOENT: the walk reached the end of the array, as it should. */
-	err = bpf_map_lookup_batch(fd, NULL, &next, keys, out->cell, &count, &opts);
+	err = bpf_map_lookup_batch(fd, NULL, &next, keys, cells, &count, &opts);
 	if ((!err || err == -ENOENT) && count != P2PREACH_POLICY_CELLS)
 		err = -EIO;
 	else if (err == -ENOENT)
@@ -352,7 +262,7 @@ int policy_read_matrix(const struct policy_maps *m, struct policy_cells *out)
 }
 
 int policy_swap_matrix(const struct policy_maps *m,
-		       const struct policy_cells *cells)
+		       const __u32 cells[P2PREACH_POLICY_CELLS])
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, opts);
 	__u32 zero = 0, count = P2PREACH_POLICY_CELLS;
@@ -369,7 +279,7 @@ int policy_swap_matrix(const struct policy_maps *m,
 		free(keys);
 		return err;
 	}
-	err = bpf_map_update_batch(fd, keys, cells->cell, &count, &opts);
+	err = bpf_map_update_batch(fd, keys, cells, &count, &opts);
 	if (!err && count != P2PREACH_POLICY_CELLS)
 		err = -EIO;
 	if (!err && bpf_map_update_elem(m->policy, &zero, &fd, BPF_ANY))
@@ -379,14 +289,16 @@ int policy_swap_matrix(const struct policy_maps *m,
 	return err;
 }
 
-static int edit_cell(const struct policy_maps *m, __u32 cell, __u32 *v, bool set)
+int policy_set_cell(const struct policy_maps *m, __u32 cell, __u32 verdict)
 {
-	int fd = current_matrix(m), err = 0;
+	int fd, err = 0;
 
+	if (cell >= P2PREACH_POLICY_CELLS || verdict >= P2PREACH_NR_VERDICTS)
+		return -EINVAL;
+	fd = current_matrix(m);
 	if (fd < 0)
 		return fd;
-	if (set ? bpf_map_update_elem(fd, &cell, v, BPF_ANY) :
-		  bpf_map_lookup_elem(fd, &cell, v))
+	if (bpf_map_update_elem(fd, &cell, &verdict, BPF_ANY))
 		err = -errno;
 	close(fd);
 	return err;
@@ -395,18 +307,9 @@ static int edit_cell(const struct policy_maps *m, __u32 cell, __u32 *v, bool set
 int policy_set_verdict(const struct policy_maps *m, __u32 client,
 		       __u32 provider, __u32 verdict)
 {
-	if (client >= P2PREACH_MAX_DEVICES || provider >= P2PREACH_MAX_DEVICES ||
-	    verdict >= P2PREACH_NR_VERDICTS)
-		return -EINVAL;
-	return edit_cell(m, p2preach_cell(client, provider), &verdict, true);
-}
-
-int policy_get_verdict(const struct policy_maps *m, __u32 client,
-		       __u32 provider, __u32 *verdict)
-{
 	if (client >= P2PREACH_MAX_DEVICES || provider >= P2PREACH_MAX_DEVICES)
 		return -EINVAL;
-	return edit_cell(m, p2preach_cell(client, provider), verdict, false);
+	return policy_set_cell(m, p2preach_cell(client, provider), verdict);
 }
 
 int policy_read_state(const struct policy_maps *m, struct p2preach_state *st)

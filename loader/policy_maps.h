@@ -6,9 +6,8 @@
 #include <stdbool.h>
 #include <linux/types.h>
 #include "p2preach.h"
+#include "pins.h"
 #include "verdict.h"
-
-#define P2PREACH_PIN_DIR	"/sys/fs/bpf/p2preach"
 
 /* File descriptors of the policy's maps; -1 when not open. */
 struct policy_maps {
@@ -18,18 +17,6 @@ struct policy_maps {
 	int state;	/* p2p_state; -1 when found through the program */
 	bool pinned;	/* opened from pins, not through the loaded program */
 };
-
-/* A whole matrix: the verdict cells and the default, as in the map. */
-struct policy_cells {
-	__u32 cell[P2PREACH_POLICY_CELLS];
-};
-
-/* Pin names under the pin directory. */
-#define PIN_LINK	"link"
-#define PIN_DEVICES	"devices"
-#define PIN_POLICY	"policy"
-#define PIN_STATS	"stats"
-#define PIN_STATE	"state"
 
 /*
  * Open the maps pinned under pin_dir by p2preach, or, when nothing is
@@ -47,30 +34,30 @@ void policy_maps_close(struct policy_maps *m);
  */
 int policy_program_map(const char *prog_name, const char *map_name);
 
-/* Index of a device name; with create, give it the lowest free index. */
+/* An fd of map id (close it) with its info, or -errno. */
+struct bpf_map_info;
+int policy_map_info(__u32 id, struct bpf_map_info *mi);
+
+/*
+ * Index of a device name; with create, a new name takes the lowest free
+ * index (policy_commit.c, for test programs that edit one pair).
+ */
 int policy_device_index(const struct policy_maps *m, const char *name,
 			bool create, __u32 *index);
-/* names[i] of every device in the map (others ""); returns the count. */
-int policy_read_devices(const struct policy_maps *m,
-			struct p2preach_name names[P2PREACH_MAX_DEVICES]);
 
-/* Device names by index with their aliases from p2p_state. */
-struct name_table;
-int policy_read_names(const struct policy_maps *m, struct name_table *t);
-
-/* The matrix now in slot 0, read cell by cell. */
-int policy_read_matrix(const struct policy_maps *m, struct policy_cells *out);
+/* The matrix now in slot 0, every cell and the default. */
+int policy_read_matrix(const struct policy_maps *m,
+		       __u32 cells[P2PREACH_POLICY_CELLS]);
 /*
  * Put a new matrix holding cells into slot 0: decisions see the old
  * matrix or the new one, never a mix.
  */
 int policy_swap_matrix(const struct policy_maps *m,
-		       const struct policy_cells *cells);
+		       const __u32 cells[P2PREACH_POLICY_CELLS]);
 /* One cell changed in place (what `bpftool map update` does). */
+int policy_set_cell(const struct policy_maps *m, __u32 cell, __u32 verdict);
 int policy_set_verdict(const struct policy_maps *m, __u32 client,
 		       __u32 provider, __u32 verdict);
-int policy_get_verdict(const struct policy_maps *m, __u32 client,
-		       __u32 provider, __u32 *verdict);
 
 /* p2p_state; a zeroed state when the map is absent. */
 int policy_read_state(const struct policy_maps *m, struct p2preach_state *st);

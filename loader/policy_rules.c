@@ -5,8 +5,6 @@
 
 #include "policy_rules.h"
 
-typedef __u32 matrix_t[P2PREACH_MAX_DEVICES][P2PREACH_MAX_DEVICES];
-
 static bool valid_ref(const struct policy *p, __u16 index)
 {
 	return index == POLICY_ANY || index < p->nr_devices;
@@ -29,9 +27,15 @@ static bool valid(const struct policy *p)
 	return true;
 }
 
+/* The cell of file devices c and p: in the maps' index space. */
+static __u32 *cell(__u32 *cells, const __u32 *index, unsigned c, unsigned p)
+{
+	return &cells[p2preach_cell(index ? index[c] : c, index ? index[p] : p)];
+}
+
 /* Set client -> provider, either of them possibly POLICY_ANY. */
-static void set(matrix_t m, unsigned nr, __u16 client, __u16 provider,
-		__u32 verdict)
+static void set(__u32 *cells, const __u32 *index, unsigned nr, __u16 client,
+		__u16 provider, __u32 verdict)
 {
 	unsigned c0 = client == POLICY_ANY ? 0 : client;
 	unsigned c1 = client == POLICY_ANY ? nr : client + 1u;
@@ -41,22 +45,35 @@ static void set(matrix_t m, unsigned nr, __u16 client, __u16 provider,
 	for (unsigned c = c0; c < c1; c++)
 		for (unsigned pr = p0; pr < p1; pr++)
 			if (c != pr)
-				m[c][pr] = verdict;
+				*cell(cells, index, c, pr) = verdict;
 }
 
-int policy_resolve(const struct policy *p, matrix_t matrix)
+/* Distinct indices inside the matrix, or the rules would land elsewhere. */
+static bool valid_index(const struct policy *p, const __u32 *index)
 {
-	if (!p || !matrix || !valid(p))
+	for (unsigned i = 0; index && i < p->nr_devices; i++) {
+		if (index[i] >= P2PREACH_MAX_DEVICES)
+			return false;
+		for (unsigned j = 0; j < i; j++)
+			if (index[i] == index[j])
+				return false;
+	}
+	return true;
+}
+
+int policy_resolve(const struct policy *p, const __u32 *index,
+		   __u32 cells[P2PREACH_POLICY_CELLS])
+{
+	if (!p || !cells || !valid(p) || !valid_index(p, index))
 		return -EINVAL;
-	for (unsigned c = 0; c < P2PREACH_MAX_DEVICES; c++)
-		for (unsigned pr = 0; pr < P2PREACH_MAX_DEVICES; pr++)
-			matrix[c][pr] = p->default_verdict;
+	for (unsigned i = 0; i < P2PREACH_POLICY_CELLS; i++)
+		cells[i] = p->default_verdict;
 	for (unsigned i = 0; i < p->nr_rules; i++) {
 		const struct policy_rule *r = &p->rules[i];
 
-		set(matrix, p->nr_devices, r->client, r->provider, r->verdict);
+		set(cells, index, p->nr_devices, r->client, r->provider, r->verdict);
 		if (r->both)
-			set(matrix, p->nr_devices, r->provider, r->client,
+			set(cells, index, p->nr_devices, r->provider, r->client,
 			    r->verdict);
 	}
 	return 0;

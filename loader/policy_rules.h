@@ -8,15 +8,17 @@
 #include "policy_file.h"
 
 /*
- * Fill matrix[client][provider] for every index pair: the default verdict,
- * then each rule in order, so later rules win; '*' is every declared
- * device, '<->' sets both directions. The diagonal keeps the default: a
- * device reaching its own memory is not a peer access. Cells of indices
- * past the declared devices get the default too. Returns 0, or -EINVAL
- * (matrix untouched) if p is not a policy the parser could have made.
+ * Fill the cells of the verdict matrix as the maps hold it: device i of
+ * the file has index[i] in the maps (NULL: i itself). Every cell gets the
+ * default verdict, the default cell included, then each rule in order, so
+ * later rules win; '*' is every declared device, '<->' sets both
+ * directions. The diagonal keeps the default: a device reaching its own
+ * memory is not a peer access. Returns 0, or -EINVAL (cells untouched) if
+ * p is not a policy the parser could have made or index is not distinct
+ * indices inside the matrix.
  */
-int policy_resolve(const struct policy *p,
-		   __u32 matrix[P2PREACH_MAX_DEVICES][P2PREACH_MAX_DEVICES]);
+int policy_resolve(const struct policy *p, const __u32 *index,
+		   __u32 cells[P2PREACH_POLICY_CELLS]);
 
 unsigned policy_device_count(const struct policy *p);
 /* Alias and dev_name() of device i; NULL when there is no device i. */

@@ -7,13 +7,13 @@
 #define P2PREACH_TOPOLOGY_H
 
 #include <linux/types.h>
+#include "p2preach.h"
 
 #define TOPO_MAX	256
-#define TOPO_NAME_LEN	64
 
 struct topo_device {
-	char name[TOPO_NAME_LEN];	/* dev_name(): "0000:03:00.0" */
-	char upstream[TOPO_NAME_LEN];	/* the switch's upstream port, or "" */
+	char name[P2PREACH_NAME_LEN];	/* dev_name(): "0000:03:00.0" */
+	char upstream[P2PREACH_NAME_LEN];	/* the switch's upstream port, or "" */
 	__u32 switch_id;		/* the upstream port's address, packed */
 };
 

@@ -84,10 +84,11 @@ pkill -9 -f "p2preach daemon"
 sleep 0.5
 decision
 sed -i '$d' $CONF
-echo "systemd restarts it: it adopts the pinned policy (no gap) and applies the"
-echo "file again, its source of truth (the command-line edits were not in it):"
+echo "systemd restarts it: it adopts the pinned policy (no gap); the file has not"
+echo "changed since it was applied, so the command-line edits stay in force:"
 start_daemon
 run p2preach status
+run p2preach show --diff $CONF
 decision
 
 say "Done: stop the daemon and detach the policy"

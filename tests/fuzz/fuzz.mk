@@ -4,26 +4,22 @@
 # never written to); any crash, leak or sanitizer report fails it.
 # Included by the top-level Makefile.
 
-B ?= build
-FUZZ_CC ?= clang-19
+FUZZ_CC ?= $(CLANG)
 FUZZ_SECONDS ?= 30
 FUZZ_DIR := $(B)/fuzz
-FUZZ_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra \
-	-Werror -Ibpf -Iloader \
-	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_HDRS := bpf/p2preach.h $(wildcard loader/*.h) tests/fuzz/fuzz.h
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -fno-omit-frame-pointer $(WARN) -Werror \
+	$(EXTRA_CFLAGS) -Ibpf -Iloader $(FUZZ_SAN)
 FUZZ_NAMES := policy_file cli
 FUZZ_BINS := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_NAMES))
 
-$(FUZZ_DIR)/fuzz_policy_file: tests/fuzz/fuzz_policy_file.c \
-		loader/policy_file.c loader/policy_rules.c $(FUZZ_HDRS)
-$(FUZZ_DIR)/fuzz_cli: tests/fuzz/fuzz_cli.c loader/cli.c loader/verdict.c \
-		$(FUZZ_HDRS)
+# The library is instrumented for coverage; only the harness links libFuzzer.
+$(eval $(call objects_in,$(FUZZ_DIR)/obj,$(FUZZ_CC),$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link))
+$(eval $(call pure_lib,$(FUZZ_DIR)/obj))
 
-$(FUZZ_BINS):
-	@mkdir -p $(@D)
-	@echo "  FUZZCC  $@"
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@
+$(FUZZ_BINS): $(FUZZ_DIR)/%: $(FUZZ_DIR)/obj/tests/fuzz/%.o $(FUZZ_DIR)/obj/libp2preach.a
+	$(call msg,FUZZLD,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -ljson-c -o $@
 
 .PHONY: fuzz fuzz-bin
 fuzz-bin: $(FUZZ_BINS)

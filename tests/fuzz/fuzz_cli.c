@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "p2preach.h"
 #include "fuzz.h"
 
@@ -28,43 +29,40 @@ static bool from_argv(const char *s, char *const *argv, int argc)
 	return false;
 }
 
+static bool named(const struct cli *c, const char *name)
+{
+	return !strcmp(c->command->name, name);
+}
+
 static void check_cli(const struct cli *c, char **argv, int argc)
 {
-	check(c->cmd >= CMD_HELP && c->cmd <= CMD_TOPOLOGY);
+	const struct command *cmd = c->command;
+
+	check(cmd >= commands && cmd < commands + nr_commands);
+	check(c->name == cmd->name);
 	/* --help and --version win over everything else, even bad options. */
-	if (c->cmd == CMD_HELP || c->cmd == CMD_VERSION)
+	if (named(c, "help") || named(c, "version"))
 		return;
 	check(c->pin_dir && c->pin_dir[0]);
-	check(c->name);
 	check(!c->pretty || c->json);
-	check(!c->both || c->cmd == CMD_ALLOW || c->cmd == CMD_DENY);
-	check((c->config != NULL) == (c->cmd == CMD_DAEMON));
-	switch (c->cmd) {
-	case CMD_ALLOW:
-	case CMD_DENY:
+	check(!c->both || (cmd->options & OPT_BOTH));
+	check(!c->diff || (cmd->options & OPT_DIFF));
+	check(!c->output || (cmd->options & OPT_OUTPUT));
+	check(!c->metrics || (cmd->options & OPT_METRICS));
+	check((c->config != NULL) == named(c, "daemon"));
+	check(cli_is_edit(c) == !!(cmd->flags & CMD_EDIT));
+	if (cmd->parse_args == cli_parse_pair) {
 		check(from_argv(c->client, argv, argc));
 		check(from_argv(c->provider, argv, argc));
 		check(strlen(c->client) >= 1 && strlen(c->client) < P2PREACH_NAME_LEN);
 		check(strlen(c->provider) >= 1 && strlen(c->provider) < P2PREACH_NAME_LEN);
 		check(strcmp(c->client, c->provider));
-		check(c->cmd == CMD_ALLOW ? c->verdict == P2PREACH_ALLOW_READ ||
-					    c->verdict == P2PREACH_ALLOW_RW
-					  : c->verdict == P2PREACH_DENY);
-		check(cli_is_edit(c));
-		break;
-	case CMD_APPLY:
-	case CMD_CHECK:
-		check(c->file && c->file[0] && from_argv(c->file, argv, argc));
-		check(cli_is_edit(c) == (c->cmd == CMD_APPLY));
-		break;
-	case CMD_SHOW:
-	case CMD_STATS:
-	case CMD_STATUS:
-		check(!cli_is_edit(c));
-		break;
-	default:
-		break;
+		check(named(c, "allow") ? c->verdict == P2PREACH_ALLOW_READ ||
+					  c->verdict == P2PREACH_ALLOW_RW
+					: c->verdict == P2PREACH_DENY);
 	}
+	if (named(c, "apply") || named(c, "check"))
+		check(c->file && c->file[0] && from_argv(c->file, argv, argc));
 }
 
 /*
@@ -75,7 +73,8 @@ static void check_cli(const struct cli *c, char **argv, int argc)
 static void check_message(const char *err)
 {
 	static const char *const longs[] = {
-		"json", "pretty", "both", "config", "pin-dir", "help", "version",
+		"json", "pretty", "both", "config", "diff", "format", "output",
+		"metrics-file", "pin-dir", "verbose", "help", "version",
 	};
 	const char *opt;
 	size_t n;
@@ -85,7 +84,7 @@ static void check_message(const char *err)
 	opt = err + 16;
 	n = strlen(opt) - 1;	/* without the closing quote */
 	if (n == 2 && opt[0] == '-' && opt[1] != '-')
-		check(!strchr("jpbcdhV", opt[1]));
+		check(!strchr("jpbcfodvhV", opt[1]));
 	if (n > 2 && !strncmp(opt, "--", 2))
 		for (size_t i = 0; i < sizeof(longs) / sizeof(longs[0]); i++)
 			check(strncmp(longs[i], opt + 2, n - 2));

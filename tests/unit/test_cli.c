@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests of the command line parser (loader/cli.c). */
+/*
+ * Unit tests of the command line parser and of what the command table
+ * generates (loader/cli.c, loader/commands.c, loader/completion.c).
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -7,221 +10,272 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "p2preach.h"
-#include "policy_maps.h"
+#include "pins.h"
+
+#define MAX_WORDS 8
 
 static struct cli c;
 static char err[512];
 
-/* parse("allow", "a", "b", NULL): argv with "p2preach" in front. */
-static int parse_v(const char *first, va_list ap)
+/* argv with "p2preach" in front; words end at the first NULL. */
+static int parse_words(const char *const words[MAX_WORDS])
 {
-	char *argv[32] = { "p2preach" };
+	char *argv[MAX_WORDS + 2] = { "p2preach" };
 	int argc = 1;
 
-	for (const char *s = first; s && argc < 31; s = va_arg(ap, const char *))
-		argv[argc++] = (char *)s;
+	for (int i = 0; i < MAX_WORDS && words[i]; i++)
+		argv[argc++] = (char *)words[i];
 	memset(&c, 0, sizeof(c));
 	err[0] = '\0';
 	return cli_parse(argc, argv, &c, err, sizeof(err));
 }
 
-static int parse(const char *first, ...)
-{
-	va_list ap;
-	int ret;
-
-	va_start(ap, first);
-	ret = parse_v(first, ap);
-	va_end(ap);
-	return ret;
-}
-
-#define assert_error(msg, ...) do {					\
-	assert_int_equal(parse(__VA_ARGS__, NULL), -EINVAL);		\
-	assert_string_equal(err, msg);					\
-} while (0)
-
-static void test_allow(void **state)
-{
-	(void)state;
-	assert_int_equal(parse("allow", "gpu0", "gpu1", NULL), 0);
-	assert_int_equal(c.cmd, CMD_ALLOW);
-	assert_string_equal(c.client, "gpu0");
-	assert_string_equal(c.provider, "gpu1");
-	assert_int_equal(c.verdict, P2PREACH_ALLOW_RW);
-	assert_false(c.both);
-	assert_string_equal(c.pin_dir, P2PREACH_PIN_DIR);
-
-	assert_int_equal(parse("allow", "gpu0", "gpu1", "read", "--both", NULL), 0);
-	assert_int_equal(c.verdict, P2PREACH_ALLOW_READ);
-	assert_true(c.both);
+/* Command lines that parse, and what they mean. */
+static const struct {
+	const char *words[MAX_WORDS];
+	const char *name;	/* the command's full name */
+	const char *action;
+	int verdict;
+	bool both, json, pretty, edit;
+	const char *file;
+} good[] = {
+	{ { "allow", "0000:3b:00.0", "0000:5e:00.0" }, "allow", NULL, P2PREACH_ALLOW_RW, .edit = true },
+	{ { "allow", "gpu0", "gpu1", "read", "--both" }, "allow", NULL, P2PREACH_ALLOW_READ, .both = true, .edit = true },
 	/* Options anywhere, short forms too. */
-	assert_int_equal(parse("-b", "allow", "gpu0", "gpu1", "rw", NULL), 0);
-	assert_int_equal(c.verdict, P2PREACH_ALLOW_RW);
-	assert_true(c.both);
-}
+	{ { "-b", "allow", "gpu0", "gpu1", "rw" }, "allow", NULL, P2PREACH_ALLOW_RW, .both = true, .edit = true },
+	{ { "deny", "a", "b" }, "deny", NULL, P2PREACH_DENY, .edit = true },
+	{ { "deny", "a", "b", "--both" }, "deny", NULL, P2PREACH_DENY, .both = true, .edit = true },
+	{ { "show", "--json" }, "show", NULL, P2PREACH_ALLOW_RW, .json = true },
+	{ { "-p", "status" }, "status", NULL, P2PREACH_ALLOW_RW, .json = true, .pretty = true },
+	{ { "stats", "-j" }, "stats", NULL, P2PREACH_ALLOW_RW, .json = true },
+	{ { "check", "-j", "f.conf" }, "check", NULL, P2PREACH_ALLOW_RW, .json = true, .file = "f.conf" },
+	{ { "apply", "f.conf" }, "apply", NULL, P2PREACH_ALLOW_RW, .edit = true, .file = "f.conf" },
+	{ { "load" }, "load", NULL, P2PREACH_ALLOW_RW, .edit = true },
+	{ { "load", "p.conf" }, "load", NULL, P2PREACH_ALLOW_RW, .edit = true, .file = "p.conf" },
+	{ { "detach" }, "detach", NULL, P2PREACH_ALLOW_RW, .edit = true },
+	{ { "daemon" }, "daemon", NULL, P2PREACH_ALLOW_RW, .edit = true },
+	/* --json is global: edits print null, their errors are JSON. */
+	{ { "allow", "a", "b", "-j" }, "allow", NULL, P2PREACH_ALLOW_RW, .json = true, .edit = true },
+	/* Abbreviations, as long as one command starts so. */
+	{ { "sh" }, "show", NULL, P2PREACH_ALLOW_RW, .edit = false },
+	{ { "det" }, "detach", NULL, P2PREACH_ALLOW_RW, .edit = true },
+	/* A command's first action is what it does without one. */
+	{ { "topology" }, "topology", "show", P2PREACH_ALLOW_RW, .edit = false },
+	{ { "topology", "show", "-j" }, "topology", "show", P2PREACH_ALLOW_RW, .json = true },
+	{ { "topology", "fill" }, "topology", "fill", P2PREACH_ALLOW_RW, .edit = true },
+	{ { "--help" }, "help", NULL, P2PREACH_ALLOW_RW, .edit = false },
+	{ { "allow", "-h" }, "help", NULL, P2PREACH_ALLOW_RW, .edit = false },	/* help wins */
+	{ { "-V" }, "version", NULL, P2PREACH_ALLOW_RW, .edit = false },
+	{ { "version" }, "version", NULL, P2PREACH_ALLOW_RW, .edit = false },
+};
 
-static void test_deny(void **state)
+static void test_good(void **state)
 {
 	(void)state;
-	assert_int_equal(parse("deny", "0000:3b:00.0", "0000:5e:00.0", NULL), 0);
-	assert_int_equal(c.cmd, CMD_DENY);
-	assert_int_equal(c.verdict, P2PREACH_DENY);
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		if (parse_words(good[i].words))
+			fail_msg("case %zu (%s): %s", i, good[i].words[0], err);
+		assert_non_null(c.command);
+		assert_string_equal(c.name, good[i].name);
+		assert_string_equal(c.command->name, good[i].name);
+		if (good[i].action)
+			assert_string_equal(c.command->action, good[i].action);
+		if (!strcmp(good[i].name, "allow") || !strcmp(good[i].name, "deny"))
+			assert_int_equal(c.verdict, good[i].verdict);
+		assert_int_equal(c.both, good[i].both);
+		assert_int_equal(c.json, good[i].json);
+		assert_int_equal(c.pretty, good[i].pretty);
+		assert_int_equal(cli_is_edit(&c), good[i].edit);
+		if (good[i].file)
+			assert_string_equal(c.file, good[i].file);
+		else
+			assert_null(c.file);
+		assert_string_equal(c.pin_dir, P2PREACH_PIN_DIR);
+	}
 }
 
-static void test_read_commands_and_json(void **state)
+static void test_options_with_values(void **state)
 {
 	(void)state;
-	assert_int_equal(parse("show", "--json", NULL), 0);
-	assert_int_equal(c.cmd, CMD_SHOW);
-	assert_true(c.json);
-	assert_false(c.pretty);
-	assert_int_equal(parse("-p", "status", NULL), 0);
-	assert_int_equal(c.cmd, CMD_STATUS);
-	assert_true(c.json && c.pretty);
-	assert_int_equal(parse("stats", "-j", NULL), 0);
-	assert_int_equal(c.cmd, CMD_STATS);
-	assert_int_equal(parse("check", "-j", "f.conf", NULL), 0);
-	assert_int_equal(c.cmd, CMD_CHECK);
-	assert_string_equal(c.file, "f.conf");
-}
-
-static void test_abbreviations(void **state)
-{
-	(void)state;
-	assert_int_equal(parse("sh", NULL), 0);
-	assert_int_equal(c.cmd, CMD_SHOW);
-	assert_string_equal(c.name, "show");
-	assert_int_equal(parse("det", NULL), 0);
-	assert_int_equal(c.cmd, CMD_DETACH);
-	assert_error("ambiguous command 'stat' (stats, status)", "stat");
-	assert_error("ambiguous command 's' (show, stats, status)", "s");
-	assert_error("ambiguous command 'de' (deny, detach)", "de");
-}
-
-static void test_daemon_config(void **state)
-{
-	(void)state;
-	assert_int_equal(parse("daemon", NULL), 0);
-	assert_int_equal(c.cmd, CMD_DAEMON);
+	assert_int_equal(parse_words((const char *[MAX_WORDS]){ "daemon" }), 0);
 	assert_string_equal(c.config, P2PREACH_CONFIG);
-	assert_int_equal(parse("daemon", "--config", "/tmp/p.conf", "-d", "/sys/fs/bpf/x", NULL), 0);
+	assert_int_equal(parse_words((const char *[MAX_WORDS]){
+		"daemon", "--config", "/tmp/p.conf", "-d", "/sys/fs/bpf/x" }), 0);
 	assert_string_equal(c.config, "/tmp/p.conf");
 	assert_string_equal(c.pin_dir, "/sys/fs/bpf/x");
+	assert_int_equal(parse_words((const char *[MAX_WORDS]){ "show", "--diff", "p.conf" }), 0);
+	assert_string_equal(c.diff, "p.conf");
+	assert_int_equal(parse_words((const char *[MAX_WORDS]){ "stats", "--format", "openmetrics" }), 0);
+	assert_int_equal(c.format, STATS_OPENMETRICS);
+	assert_int_equal(parse_words((const char *[MAX_WORDS]){ "stats", "-f", "text" }), 0);
+	assert_int_equal(c.format, STATS_TEXT);
+	assert_int_equal(parse_words((const char *[MAX_WORDS]){ "stats", "-o", "/var/lib/n/p2preach.prom" }), 0);
+	assert_string_equal(c.output, "/var/lib/n/p2preach.prom");
+	assert_int_equal(parse_words((const char *[MAX_WORDS]){ "daemon", "--metrics-file", "m.prom" }), 0);
+	assert_string_equal(c.metrics, "m.prom");
+	assert_int_equal(parse_words((const char *[MAX_WORDS]){ "-v", "status" }), 0);
+	assert_true(c.verbose);
 }
 
-static void test_help_and_version(void **state)
-{
-	(void)state;
-	assert_int_equal(parse("--help", NULL), 0);
-	assert_int_equal(c.cmd, CMD_HELP);
-	assert_int_equal(parse("allow", "-h", NULL), 0);	/* help wins */
-	assert_int_equal(c.cmd, CMD_HELP);
-	assert_int_equal(parse("-V", NULL), 0);
-	assert_int_equal(c.cmd, CMD_VERSION);
-}
-
-static void test_err_command(void **state)
-{
-	(void)state;
-	assert_int_equal(parse(NULL), -EINVAL);
-	assert_string_equal(err, "missing command (try p2preach --help)");
-	assert_error("unknown command 'frobnicate' (try p2preach --help)", "frobnicate");
-	assert_error("unknown command '' (try p2preach --help)", "");
-}
-
-static void test_err_arguments(void **state)
-{
-	(void)state;
-	assert_error("allow: missing arguments (usage: p2preach allow CLIENT PROVIDER [read|rw])",
-		     "allow");
-	assert_error("allow: missing argument (usage: p2preach allow CLIENT PROVIDER [read|rw])",
-		     "allow", "gpu0");
-	assert_error("deny: unexpected argument 'rw'", "deny", "a", "b", "rw");
-	assert_error("allow: unexpected argument 'extra'", "allow", "a", "b", "rw", "extra");
-	assert_error("show: unexpected argument 'gpu0'", "show", "gpu0");
-	assert_error("apply: missing arguments (usage: p2preach apply FILE)", "apply");
-	assert_error("apply: empty file name", "apply", "");
-	assert_error("allow: bad access 'sideways' (read or rw)", "allow", "a", "b", "sideways");
+/* Command lines refused, with the message the admin sees. */
+static const struct {
+	const char *words[MAX_WORDS];
+	const char *error;
+} bad[] = {
+	{ { NULL }, "missing command (try p2preach --help)" },
+	{ { "frobnicate" }, "unknown command 'frobnicate' (try p2preach --help)" },
+	{ { "" }, "unknown command '' (try p2preach --help)" },
+	{ { "stat" }, "ambiguous command 'stat' (stats, status)" },
+	{ { "s" }, "ambiguous command 's' (show, stats, status)" },
+	{ { "de" }, "ambiguous command 'de' (deny, detach)" },
+	{ { "allow" }, "allow: missing arguments (usage: p2preach allow CLIENT PROVIDER [read|rw])" },
+	{ { "allow", "gpu0" }, "allow: missing argument (usage: p2preach allow CLIENT PROVIDER [read|rw])" },
+	{ { "deny", "a", "b", "rw" }, "deny: unexpected argument 'rw'" },
+	{ { "allow", "a", "b", "rw", "extra" }, "allow: unexpected argument 'extra'" },
+	{ { "show", "gpu0" }, "show: unexpected argument 'gpu0'" },
+	{ { "apply" }, "apply: missing arguments (usage: p2preach apply FILE)" },
+	{ { "apply", "" }, "apply: empty file name" },
+	{ { "allow", "a", "b", "sideways" }, "allow: bad access 'sideways' (read or rw)" },
 	/* deny is not an access level of allow. */
-	assert_error("allow: bad access 'deny' (read or rw)", "allow", "a", "b", "deny");
-	assert_error("allow: 'gpu0' twice: a device always reaches its own memory",
-		     "allow", "gpu0", "gpu0");
-	assert_error("deny: bad device '' (1 to 63 characters)", "deny", "", "b");
-}
-
-static void test_err_options(void **state)
-{
-	char long_name[80];
-
-	(void)state;
-	assert_error("unknown option '-x'", "-x", "show");
-	assert_error("unknown option '--frob'", "show", "--frob");
-	assert_error("option '--config' needs an argument", "daemon", "--config");
-	assert_error("option '--pin-dir' needs an argument", "show", "--pin-dir");
-	assert_error("option '-c' needs an argument", "daemon", "-c");
+	{ { "allow", "a", "b", "deny" }, "allow: bad access 'deny' (read or rw)" },
+	{ { "allow", "gpu0", "gpu0" }, "allow: 'gpu0' twice: a device always reaches its own memory" },
+	{ { "deny", "", "b" }, "deny: bad device '' (1 to 63 characters)" },
+	{ { "-x", "show" }, "unknown option '-x'" },
+	{ { "show", "--frob" }, "unknown option '--frob'" },
+	{ { "daemon", "--config" }, "option '--config' needs an argument" },
+	{ { "show", "--pin-dir" }, "option '--pin-dir' needs an argument" },
+	{ { "daemon", "-c" }, "option '-c' needs an argument" },
 	/* glibc reports these as '?' with the option's letter or none. */
-	assert_error("option '--json' takes no argument", "--json=1", "show");
-	assert_error("option '--both' takes no argument", "allow", "a", "b", "--bo=yes");
-	assert_error("ambiguous option '--p' (--pretty, --pin-dir)", "--p", "show");
-	assert_error("ambiguous option '--p' (--pretty, --pin-dir)", "--p=x", "show");
-	assert_error("unknown option '--frob=1'", "--frob=1", "show");
+	{ { "--json=1", "show" }, "option '--json' takes no argument" },
+	{ { "allow", "a", "b", "--bo=yes" }, "option '--both' takes no argument" },
+	{ { "--p", "show" }, "ambiguous option '--p' (--pretty, --pin-dir)" },
+	{ { "--p=x", "show" }, "ambiguous option '--p' (--pretty, --pin-dir)" },
+	{ { "--frob=1", "show" }, "unknown option '--frob=1'" },
 	/* A bad letter later in a cluster is named, not the word before. */
-	assert_error("unknown option '-x'", "--json", "-xj", "show");
-	assert_error("unknown option '-x'", "--pin-dir=/a", "-xj", "show");
-	assert_error("allow: --json is for show, stats, status, check and topology",
-		     "allow", "a", "b", "-j");
-	assert_error("topology: unknown action 'flil' (show or fill)", "topology", "flil");
-	assert_error("topology: --json is for topology show", "topology", "fill", "-j");
-	assert_error("show: --both is for allow and deny", "show", "--both");
-	assert_error("apply: --config is for daemon (use apply FILE)",
-		     "apply", "--config", "x", "f");
-	assert_error("--pin-dir: empty directory name", "--pin-dir", "", "show");
-	memset(long_name, 'a', sizeof(long_name) - 1);
-	long_name[sizeof(long_name) - 1] = '\0';
-	assert_error("allow: bad device 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' (1 to 63 characters)",
-		     "allow", long_name, "b");
-}
+	{ { "--json", "-xj", "show" }, "unknown option '-x'" },
+	{ { "--pin-dir=/a", "-xj", "show" }, "unknown option '-x'" },
+	{ { "topology", "flil" }, "topology: unknown action 'flil' (show or fill)" },
+	{ { "topology", "fill", "x" }, "topology: unexpected argument 'x'" },
+	{ { "show", "--both" }, "show: --both is for allow and deny" },
+	{ { "apply", "--config", "x", "f" }, "apply: --config is for daemon (use apply FILE)" },
+	{ { "status", "--diff", "f" }, "status: --diff is for show" },
+	{ { "show", "--format", "text" }, "show: --format is for stats" },
+	{ { "stats", "--format", "xml" }, "--format: unknown format 'xml' (text, openmetrics or prometheus)" },
+	{ { "stats", "--format", "openmetrics", "-j" }, "stats: --format and --json exclude each other" },
+	{ { "show", "--diff", "" }, "show: empty file name" },
+	{ { "stats", "--output", "" }, "stats: empty file name" },
+	{ { "stats", "-o", "f", "-j" }, "stats: --output and --json exclude each other" },
+	{ { "show", "--output", "f" }, "show: --output is for stats" },
+	{ { "stats", "--metrics-file", "f" }, "stats: --metrics-file is for daemon" },
+	{ { "daemon", "--metrics-file", "" }, "daemon: empty file name" },
+	{ { "--pin-dir", "", "show" }, "--pin-dir: empty directory name" },
+	{ { "allow", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "b" },
+	  "allow: bad device 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' (1 to 63 characters)" },
+};
 
-static void test_edits_need_root(void **state)
+static void test_bad(void **state)
 {
 	(void)state;
-	static const char *const edits[][4] = {
-		{ "allow", "a", "b" }, { "deny", "a", "b" }, { "apply", "f" },
-		{ "detach" }, { "daemon" }, { "load" }, { "topology", "fill" },
-	};
-	static const char *const reads[][4] = {
-		{ "show" }, { "check", "f" }, { "stats" }, { "status" },
-		{ "topology" }, { "topology", "show" },
-	};
-
-	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
-		assert_int_equal(parse(edits[i][0], edits[i][1], edits[i][2], NULL), 0);
-		assert_true(cli_is_edit(&c));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(parse_words(bad[i].words), -EINVAL);
+		if (strcmp(err, bad[i].error))
+			fail_msg("case %zu: got \"%s\", want \"%s\"", i, err, bad[i].error);
 	}
-	for (size_t i = 0; i < sizeof(reads) / sizeof(reads[0]); i++) {
-		assert_int_equal(parse(reads[i][0], reads[i][1], NULL), 0);
-		assert_false(cli_is_edit(&c));
+}
+
+/* A parse error still says whether --json was asked for, to answer in JSON. */
+static void test_json_known_on_error(void **state)
+{
+	(void)state;
+	assert_int_equal(parse_words((const char *[MAX_WORDS]){ "--json", "frob" }), -EINVAL);
+	assert_true(c.json);
+	assert_int_equal(parse_words((const char *[MAX_WORDS]){ "frob" }), -EINVAL);
+	assert_false(c.json);
+}
+
+static char *capture(void (*print)(FILE *f))
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	print(f);
+	fclose(f);
+	return buf;
+}
+
+/* Every command of the table is in the usage text, with its arguments. */
+static void test_usage_lists_every_command(void **state)
+{
+	char *usage = capture(cli_print_usage), line[128];
+
+	(void)state;
+	for (size_t i = 0; i < nr_commands; i++) {
+		snprintf(line, sizeof(line), "\n  %s", commands[i].name);
+		assert_non_null(strstr(usage, line));
+		assert_non_null(strstr(usage, commands[i].args));
+	}
+	assert_non_null(strstr(usage, "  allow CLIENT PROVIDER [read|rw]"));
+	assert_non_null(strstr(usage, "  topology [show]"));
+	assert_non_null(strstr(usage, "  topology fill"));
+	assert_non_null(strstr(usage, "--format FMT"));
+	free(usage);
+}
+
+/* The committed completion script is the one the table generates. */
+static void test_completion_is_current(void **state)
+{
+	char *want = capture(cli_print_completion), *got;
+	FILE *f = fopen("packaging/p2preach.bash-completion", "r");
+	size_t len;
+
+	(void)state;
+	assert_non_null(f);
+	got = calloc(1, 1 << 16);
+	assert_non_null(got);
+	len = fread(got, 1, (1 << 16) - 1, f);
+	fclose(f);
+	got[len] = '\0';
+	if (strcmp(got, want))
+		fail_msg("packaging/p2preach.bash-completion is stale: run make completion");
+	free(got);
+	free(want);
+}
+
+/* Entries of one command are adjacent, and edits are refused to non-root. */
+static void test_table_shape(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < nr_commands; i++) {
+		for (size_t j = i + 2; j < nr_commands; j++)
+			if (!strcmp(commands[i].name, commands[j].name))
+				assert_string_equal(commands[j - 1].name, commands[i].name);
+		if (commands[i].flags & CMD_LOCK)
+			assert_true(commands[i].flags & CMD_EDIT);
+		if (commands[i].flags & CMD_EDIT)
+			assert_true(commands[i].flags & CMD_ROOT);
+		assert_true(commands[i].min_args <= commands[i].max_args);
 	}
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_allow),
-		cmocka_unit_test(test_deny),
-		cmocka_unit_test(test_read_commands_and_json),
-		cmocka_unit_test(test_abbreviations),
-		cmocka_unit_test(test_daemon_config),
-		cmocka_unit_test(test_help_and_version),
-		cmocka_unit_test(test_err_command),
-		cmocka_unit_test(test_err_arguments),
-		cmocka_unit_test(test_err_options),
-		cmocka_unit_test(test_edits_need_root),
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_options_with_values),
+		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_json_known_on_error),
+		cmocka_unit_test(test_usage_lists_every_command),
+		cmocka_unit_test(test_completion_is_current),
+		cmocka_unit_test(test_table_shape),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL) ? 1 : 0;

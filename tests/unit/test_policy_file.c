@@ -113,7 +113,7 @@ static void test_device(void **state)
 
 static void test_device_name_limits(void **state)
 {
-	char *alias = repeat('a', POLICY_ALIAS_LEN - 1);
+	char *alias = repeat('a', P2PREACH_ALIAS_LEN - 1);
 	char *name = repeat('n', P2PREACH_NAME_LEN - 1);
 	struct text t = { 0 };
 
@@ -339,7 +339,7 @@ static void test_err_unknown_statement(void **state)
 
 static void test_err_bad_alias(void **state)
 {
-	char *alias = repeat('a', POLICY_ALIAS_LEN);
+	char *alias = repeat('a', P2PREACH_ALIAS_LEN);
 	struct text t = { 0 };
 
 	(void)state;

@@ -22,7 +22,8 @@
 #define W P2PREACH_ALLOW_RW
 
 static struct policy pol;
-static __u32 m[N][N], saved[N][N];
+static __u32 m[P2PREACH_POLICY_CELLS], saved[P2PREACH_POLICY_CELLS];
+#define M(c, p) m[p2preach_cell(c, p)]
 
 #define DEVICES4					\
 	"device gpu0 = 0000:3b:00.0\n"			\
@@ -36,7 +37,7 @@ static __u32 m[N][N], saved[N][N];
 	assert_int_equal(policy_parse_string(text, "t.conf", &pol,	\
 					     err_, sizeof(err_)), 0);	\
 	memset(m, 0xff, sizeof(m));					\
-	assert_int_equal(policy_resolve(&pol, m), 0);			\
+	assert_int_equal(policy_resolve(&pol, NULL, m), 0);			\
 } while (0)
 
 /* The 4x4 corner of m for the declared devices, row by row. */
@@ -44,9 +45,9 @@ static __u32 m[N][N], saved[N][N];
 	static const __u32 want_[4][4] = { __VA_ARGS__ };		\
 	for (int c_ = 0; c_ < 4; c_++)					\
 		for (int p_ = 0; p_ < 4; p_++)				\
-			if (m[c_][p_] != want_[c_][p_])			\
+			if (M(c_, p_) != want_[c_][p_])			\
 				fail_msg("m[%d][%d] = %u, want %u",	\
-					 c_, p_, m[c_][p_],		\
+					 c_, p_, M(c_, p_),		\
 					 want_[c_][p_]);		\
 } while (0)
 
@@ -55,9 +56,9 @@ static void assert_rest(unsigned nr, __u32 v)
 {
 	for (unsigned c = 0; c < N; c++)
 		for (unsigned p = 0; p < N; p++)
-			if ((c >= nr || p >= nr) && m[c][p] != v)
+			if ((c >= nr || p >= nr) && M(c, p) != v)
 				fail_msg("m[%u][%u] = %u, want %u",
-					 c, p, m[c][p], v);
+					 c, p, M(c, p), v);
 }
 
 static void test_default_fills_everything(void **state)
@@ -78,128 +79,79 @@ static void test_default_fills_everything(void **state)
 	assert_rest(4, R);
 }
 
-static void test_one_direction(void **state)
-{
-	(void)state;
-	resolve(DEVICES4 "allow gpu0 -> gpu1\n");
-	assert_matrix4({ D, W, D, D }, { D, D, D, D },
-		       { D, D, D, D }, { D, D, D, D });
-	assert_rest(4, D);
-}
+/*
+ * Files and the 4x4 corner of the matrix they resolve to, row by row (a
+ * row's device accessing a column's); rest: what every other cell holds,
+ * when the case says.
+ */
+static const struct {
+	const char *what, *text;
+	__u32 want[4][4];
+	int rest;	/* a verdict, or -1 */
+} matrices[] = {
+	{ "one direction", DEVICES4 "allow gpu0 -> gpu1\n",
+	  { { D, W, D, D }, { D, D, D, D }, { D, D, D, D }, { D, D, D, D } }, D },
+	{ "both directions", DEVICES4 "allow gpu1 <-> gpu2 read\ndeny gpu0 <-> gpu3\n"
+	  "default rw\n",
+	  { { W, W, W, D }, { W, W, R, W }, { W, R, W, W }, { D, W, W, W } }, -1 },
+	{ "read vs rw", DEVICES4
+	  "allow gpu0 -> gpu1 read\n"
+	  "allow gpu0 -> gpu2 rw\n"
+	  "allow gpu0 -> gpu3\n"
+	  "allow gpu1 -> gpu0 read\n",
+	  { { D, R, W, W }, { R, D, D, D }, { D, D, D, D }, { D, D, D, D } }, -1 },
+	{ "deny over default", DEVICES4 "default rw\ndeny gpu2 -> gpu1\n",
+	  { { W, W, W, W }, { W, W, W, W }, { W, D, W, W }, { W, W, W, W } }, W },
+	{ "last match wins", DEVICES4 "allow * -> gpu1\ndeny gpu0 -> gpu1\n",
+	  { { D, D, D, D }, { D, D, D, D }, { D, W, D, D }, { D, W, D, D } }, -1 },
+	{ "last match wins", DEVICES4 "deny gpu0 -> gpu1\nallow * -> gpu1 read\n",
+	  { { D, R, D, D }, { D, D, D, D }, { D, R, D, D }, { D, R, D, D } }, -1 },
+	{ "last match wins", DEVICES4
+	  "allow gpu0 <-> gpu1\n"
+	  "allow gpu0 -> gpu1 read\n"
+	  "deny gpu1 -> gpu0\n"
+	  "allow gpu1 -> gpu0 read\n"
+	  "allow gpu0 -> gpu1\n",
+	  { { D, W, D, D }, { R, D, D, D }, { D, D, D, D }, { D, D, D, D } }, -1 },
+	{ "wildcard client", DEVICES4 "allow * -> gpu2 read\n",
+	  { { D, D, R, D }, { D, D, R, D }, { D, D, D, D }, { D, D, R, D } }, D },
+	{ "wildcard provider", DEVICES4 "default rw\ndeny gpu3 -> *\n",
+	  { { W, W, W, W }, { W, W, W, W }, { W, W, W, W }, { D, D, D, W } }, W },
+	{ "wildcard both sides", DEVICES4 "allow * -> * read\n",
+	  { { D, R, R, R }, { R, D, R, R }, { R, R, D, R }, { R, R, R, D } }, D },
+	{ "wildcard both directions", DEVICES4 "allow * <-> gpu1 read\n",
+	  { { D, R, D, D }, { R, D, R, R }, { D, R, D, D }, { D, R, D, D } }, -1 },
+	{ "wildcard includes later devices", "device gpu0 = 0000:3b:00.0\n"
+	  "allow gpu0 -> * read\n"
+	  "device gpu1 = 0000:5e:00.0\n"
+	  "device gpu2 = 0000:86:00.0\n"
+	  "device gpu3 = 0000:af:00.0\n",
+	  { { D, R, R, R }, { D, D, D, D }, { D, D, D, D }, { D, D, D, D } }, -1 },
+	{ "diagonal keeps default", DEVICES4 "allow * <-> * rw\nallow gpu1 -> gpu1 read\n",
+	  { { D, W, W, W }, { W, D, W, W }, { W, W, D, W }, { W, W, W, D } }, -1 },
+	{ "diagonal keeps default", DEVICES4 "default read\ndeny * -> *\ndeny gpu2 -> gpu2\n",
+	  { { R, D, D, D }, { D, R, D, D }, { D, D, R, D }, { D, D, D, R } }, R },
+};
 
-static void test_both_directions(void **state)
+static void test_matrices(void **state)
 {
 	(void)state;
-	resolve(DEVICES4 "allow gpu1 <-> gpu2 read\ndeny gpu0 <-> gpu3\n"
-		"default rw\n");
-	assert_matrix4({ W, W, W, D }, { W, W, R, W },
-		       { W, R, W, W }, { D, W, W, W });
-}
-
-static void test_read_vs_rw(void **state)
-{
-	(void)state;
-	resolve(DEVICES4
-		"allow gpu0 -> gpu1 read\n"
-		"allow gpu0 -> gpu2 rw\n"
-		"allow gpu0 -> gpu3\n"
-		"allow gpu1 -> gpu0 read\n");
-	assert_matrix4({ D, R, W, W }, { R, D, D, D },
-		       { D, D, D, D }, { D, D, D, D });
-}
-
-static void test_deny_over_default(void **state)
-{
-	(void)state;
-	resolve(DEVICES4 "default rw\ndeny gpu2 -> gpu1\n");
-	assert_matrix4({ W, W, W, W }, { W, W, W, W },
-		       { W, D, W, W }, { W, W, W, W });
-	assert_rest(4, W);
-}
-
-static void test_last_match_wins(void **state)
-{
-	(void)state;
-	resolve(DEVICES4 "allow * -> gpu1\ndeny gpu0 -> gpu1\n");
-	assert_matrix4({ D, D, D, D }, { D, D, D, D },
-		       { D, W, D, D }, { D, W, D, D });
-	resolve(DEVICES4 "deny gpu0 -> gpu1\nallow * -> gpu1 read\n");
-	assert_matrix4({ D, R, D, D }, { D, D, D, D },
-		       { D, R, D, D }, { D, R, D, D });
-	resolve(DEVICES4
-		"allow gpu0 <-> gpu1\n"
-		"allow gpu0 -> gpu1 read\n"
-		"deny gpu1 -> gpu0\n"
-		"allow gpu1 -> gpu0 read\n"
-		"allow gpu0 -> gpu1\n");
-	assert_matrix4({ D, W, D, D }, { R, D, D, D },
-		       { D, D, D, D }, { D, D, D, D });
-}
-
-static void test_wildcard_client(void **state)
-{
-	(void)state;
-	resolve(DEVICES4 "allow * -> gpu2 read\n");
-	assert_matrix4({ D, D, R, D }, { D, D, R, D },
-		       { D, D, D, D }, { D, D, R, D });
-	assert_rest(4, D);
-}
-
-static void test_wildcard_provider(void **state)
-{
-	(void)state;
-	resolve(DEVICES4 "default rw\ndeny gpu3 -> *\n");
-	assert_matrix4({ W, W, W, W }, { W, W, W, W },
-		       { W, W, W, W }, { D, D, D, W });
-	assert_rest(4, W);
-}
-
-static void test_wildcard_both_sides(void **state)
-{
-	(void)state;
-	resolve(DEVICES4 "allow * -> * read\n");
-	assert_matrix4({ D, R, R, R }, { R, D, R, R },
-		       { R, R, D, R }, { R, R, R, D });
-	assert_rest(4, D);
-}
-
-static void test_wildcard_both_directions(void **state)
-{
-	(void)state;
-	resolve(DEVICES4 "allow * <-> gpu1 read\n");
-	assert_matrix4({ D, R, D, D }, { R, D, R, R },
-		       { D, R, D, D }, { D, R, D, D });
-}
-
-/* '*' covers devices declared after the rule too. */
-static void test_wildcard_includes_later_devices(void **state)
-{
-	(void)state;
-	resolve("device gpu0 = 0000:3b:00.0\n"
-		"allow gpu0 -> * read\n"
-		"device gpu1 = 0000:5e:00.0\n"
-		"device gpu2 = 0000:86:00.0\n"
-		"device gpu3 = 0000:af:00.0\n");
-	assert_matrix4({ D, R, R, R }, { D, D, D, D },
-		       { D, D, D, D }, { D, D, D, D });
-}
-
-/* A device reaching its own memory is not a peer access. */
-static void test_diagonal_keeps_default(void **state)
-{
-	(void)state;
-	resolve(DEVICES4 "allow * <-> * rw\nallow gpu1 -> gpu1 read\n");
-	assert_matrix4({ D, W, W, W }, { W, D, W, W },
-		       { W, W, D, W }, { W, W, W, D });
-	resolve(DEVICES4 "default read\ndeny * -> *\ndeny gpu2 -> gpu2\n");
-	assert_matrix4({ R, D, D, D }, { D, R, D, D },
-		       { D, D, R, D }, { D, D, D, R });
-	assert_rest(4, R);
+	for (size_t i = 0; i < sizeof(matrices) / sizeof(matrices[0]); i++) {
+		resolve(matrices[i].text);
+		for (int c = 0; c < 4; c++)
+			for (int p = 0; p < 4; p++)
+				if (M(c, p) != matrices[i].want[c][p])
+					fail_msg("%s: m[%d][%d] = %u, want %u",
+						 matrices[i].what, c, p, M(c, p),
+						 matrices[i].want[c][p]);
+		if (matrices[i].rest >= 0)
+			assert_rest(4, matrices[i].rest);
+	}
 }
 
 static void test_raw_names_resolve_like_aliases(void **state)
 {
-	static __u32 by_alias[N][N];
+	static __u32 by_alias[P2PREACH_POLICY_CELLS];
 
 	(void)state;
 	resolve(DEVICES4 "allow gpu0 -> gpu3 read\nallow gpu2 <-> gpu1\n");
@@ -217,8 +169,8 @@ static void test_declaration_order(void **state)
 	assert_int_equal(policy_device_count(&pol), 2);
 	assert_string_equal(policy_device_alias(&pol, 0), "z");
 	assert_string_equal(policy_device_alias(&pol, 1), "a");
-	assert_int_equal(m[1][0], R);
-	assert_int_equal(m[0][1], D);
+	assert_int_equal(M(1, 0), R);
+	assert_int_equal(M(0, 1), D);
 }
 
 static void test_design_example(void **state)
@@ -256,9 +208,9 @@ static void test_all_64_devices(void **state)
 				(c == 0 && p == 63) || (c == 63 && p == 0) ?
 				W : R;
 
-			if (m[c][p] != want)
+			if (M(c, p) != want)
 				fail_msg("m[%u][%u] = %u, want %u",
-					 c, p, m[c][p], want);
+					 c, p, M(c, p), want);
 		}
 	free(text);
 }
@@ -272,31 +224,36 @@ static void test_resolve_rejects_invalid(void **state)
 	memcpy(saved, m, sizeof(m));
 
 	pol.rules[0].provider = 4;
-	assert_int_equal(policy_resolve(&pol, m), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, NULL, m), -EINVAL);
 	pol.rules[0].provider = POLICY_ANY - 1;
-	assert_int_equal(policy_resolve(&pol, m), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, NULL, m), -EINVAL);
 	pol.rules[0].provider = 1;
 	pol.rules[0].client = 7;
-	assert_int_equal(policy_resolve(&pol, m), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, NULL, m), -EINVAL);
 	pol.rules[0].client = 0;
 	pol.rules[0].verdict = P2PREACH_NR_VERDICTS;
-	assert_int_equal(policy_resolve(&pol, m), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, NULL, m), -EINVAL);
 	pol.rules[0].verdict = W;
 	pol.default_verdict = 3;
-	assert_int_equal(policy_resolve(&pol, m), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, NULL, m), -EINVAL);
 	pol.default_verdict = D;
 	pol.nr_devices = N + 1;
-	assert_int_equal(policy_resolve(&pol, m), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, NULL, m), -EINVAL);
 	pol.nr_devices = 4;
 	pol.nr_rules = POLICY_MAX_RULES + 1;
-	assert_int_equal(policy_resolve(&pol, m), -EINVAL);
-	assert_int_equal(policy_resolve(NULL, m), -EINVAL);
-	assert_int_equal(policy_resolve(&pol, NULL), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, NULL, m), -EINVAL);
+	assert_int_equal(policy_resolve(NULL, NULL, m), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, NULL, NULL), -EINVAL);
+	pol.nr_rules = 1;
+	/* Indices the maps could not have: twice the same, past the matrix. */
+	assert_int_equal(policy_resolve(&pol, (const __u32[]){ 5, 5, 1, 2 }, m), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, (const __u32[]){ 0, N, 1, 2 }, m), -EINVAL);
+	pol.nr_rules = POLICY_MAX_RULES + 1;
 	assert_memory_equal(m, saved, sizeof(m));
 
 	pol.nr_rules = 1;
-	assert_int_equal(policy_resolve(&pol, m), 0);
-	assert_int_equal(m[0][1], W);
+	assert_int_equal(policy_resolve(&pol, NULL, m), 0);
+	assert_int_equal(M(0, 1), W);
 }
 
 static void test_device_getters(void **state)
@@ -329,26 +286,43 @@ static void test_device_lookup(void **state)
 	assert_int_equal(policy_device_lookup(&pol, ""), -ENOENT);
 }
 
+/* With the maps' indices, rules land where the devices are, nowhere else. */
+static void test_resolve_into_map_indices(void **state)
+{
+	static const __u32 index[4] = { 7, 2, 40, 3 };
+
+	(void)state;
+	resolve(DEVICES4 "default read\n");
+	assert_int_equal(policy_resolve(&pol, index, m), 0);
+	assert_int_equal(m[P2PREACH_DEFAULT_CELL], R);
+	resolve(DEVICES4 "allow gpu0 -> gpu1\ndeny gpu2 <-> gpu3\nallow gpu3 -> * read\n");
+	assert_int_equal(policy_resolve(&pol, index, m), 0);
+	for (unsigned c = 0; c < N; c++) {
+		for (unsigned p = 0; p < N; p++) {
+			__u32 want = D;
+
+			if (c == 7 && p == 2)
+				want = W;
+			else if (c == 3 && p != 3 && (p == 7 || p == 2 || p == 40))
+				want = R;
+			if (M(c, p) != want)
+				fail_msg("m[%u][%u] = %u, want %u", c, p, M(c, p), want);
+		}
+	}
+	assert_int_equal(m[P2PREACH_DEFAULT_CELL], D);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default_fills_everything),
-		cmocka_unit_test(test_one_direction),
-		cmocka_unit_test(test_both_directions),
-		cmocka_unit_test(test_read_vs_rw),
-		cmocka_unit_test(test_deny_over_default),
-		cmocka_unit_test(test_last_match_wins),
-		cmocka_unit_test(test_wildcard_client),
-		cmocka_unit_test(test_wildcard_provider),
-		cmocka_unit_test(test_wildcard_both_sides),
-		cmocka_unit_test(test_wildcard_both_directions),
-		cmocka_unit_test(test_wildcard_includes_later_devices),
-		cmocka_unit_test(test_diagonal_keeps_default),
+		cmocka_unit_test(test_matrices),
 		cmocka_unit_test(test_raw_names_resolve_like_aliases),
 		cmocka_unit_test(test_declaration_order),
 		cmocka_unit_test(test_design_example),
 		cmocka_unit_test(test_all_64_devices),
 		cmocka_unit_test(test_resolve_rejects_invalid),
+		cmocka_unit_test(test_resolve_into_map_indices),
 		cmocka_unit_test(test_device_getters),
 		cmocka_unit_test(test_device_lookup),
 	};

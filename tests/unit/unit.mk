@@ -1,45 +1,40 @@
 # Unit tests of the userspace loader code that needs no kernel: `make unit`,
-# and the same tests with ASan and UBSan: `make unit-san`.
-# Included by the top-level Makefile; works alone too:
-#   make -f tests/unit/unit.mk unit unit-san
+# and the same tests with ASan and UBSan: `make unit-san`. Each test links
+# the pure loader library built with the same flags. Included by the
+# top-level Makefile.
 
-B ?= build
-CC ?= gcc
 UNIT_DIR := $(B)/unit
 UNIT_SAN_DIR := $(B)/unit-san
-UNIT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ibpf -Iloader
+UNIT_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Werror $(EXTRA_CFLAGS) -Ibpf -Iloader
 # Any report aborts the test, so a finding cannot scroll by as a pass.
-UNIT_SAN_CFLAGS := -O1 -fno-omit-frame-pointer \
+UNIT_SAN_CFLAGS := $(UNIT_CFLAGS) -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
-UNIT_LDLIBS := -lcmocka
-UNIT_HDRS := bpf/p2preach.h $(wildcard loader/*.h)
-UNIT_NAMES := test_policy_file test_policy_rules test_cli test_names \
-	test_topology test_json
+UNIT_LDLIBS := -lcmocka -ljson-c
+UNIT_NAMES := $(notdir $(basename $(wildcard tests/unit/test_*.c)))
 UNIT_TESTS := $(addprefix $(UNIT_DIR)/,$(UNIT_NAMES))
 UNIT_SAN_TESTS := $(addprefix $(UNIT_SAN_DIR)/,$(UNIT_NAMES))
 
-# Each test's sources, for both builds.
-u = $(UNIT_DIR)/$(1) $(UNIT_SAN_DIR)/$(1)
-$(call u,test_policy_file): tests/unit/test_policy_file.c \
-		loader/policy_file.c $(UNIT_HDRS)
-$(call u,test_policy_rules): tests/unit/test_policy_rules.c \
-		loader/policy_rules.c loader/policy_file.c $(UNIT_HDRS)
-$(call u,test_cli): tests/unit/test_cli.c loader/cli.c loader/verdict.c \
-		$(UNIT_HDRS)
-$(call u,test_names): tests/unit/test_names.c loader/names.c \
-		loader/uevent.c $(UNIT_HDRS)
-$(call u,test_topology): tests/unit/test_topology.c loader/topology.c \
-		$(UNIT_HDRS)
-$(call u,test_json): tests/unit/test_json.c loader/json_writer.c $(UNIT_HDRS)
-$(call u,test_json): UNIT_LDLIBS += -ljson-c
+$(eval $(call objects_in,$(UNIT_DIR)/obj,$(CC),$(UNIT_CFLAGS)))
+$(eval $(call pure_lib,$(UNIT_DIR)/obj))
+$(eval $(call objects_in,$(UNIT_SAN_DIR)/obj,$(CC),$(UNIT_SAN_CFLAGS)))
+$(eval $(call pure_lib,$(UNIT_SAN_DIR)/obj))
 
-$(UNIT_TESTS):
-	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) $(filter %.c,$^) $(UNIT_LDLIBS) -o $@
+# The commit is tested over fake maps: tests/unit/fake/bpf/bpf.h declares
+# the libbpf calls the test implements.
+FAKE_BPF := -Itests/unit/fake
+$(UNIT_DIR)/obj/loader/policy_commit.o $(UNIT_SAN_DIR)/obj/loader/policy_commit.o \
+$(UNIT_DIR)/obj/tests/unit/test_policy_commit.o \
+$(UNIT_SAN_DIR)/obj/tests/unit/test_policy_commit.o: OBJ_FLAGS = $(FAKE_BPF)
+$(UNIT_DIR)/test_policy_commit: $(UNIT_DIR)/obj/loader/policy_commit.o
+$(UNIT_SAN_DIR)/test_policy_commit: $(UNIT_SAN_DIR)/obj/loader/policy_commit.o
 
-$(UNIT_SAN_TESTS):
-	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) $(UNIT_SAN_CFLAGS) $(filter %.c,$^) $(UNIT_LDLIBS) -o $@
+$(UNIT_TESTS): $(UNIT_DIR)/%: $(UNIT_DIR)/obj/tests/unit/%.o $(UNIT_DIR)/obj/libp2preach.a
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(UNIT_CFLAGS) $(filter %.o,$^) $(filter %.a,$^) $(UNIT_LDLIBS) -o $@
+
+$(UNIT_SAN_TESTS): $(UNIT_SAN_DIR)/%: $(UNIT_SAN_DIR)/obj/tests/unit/%.o $(UNIT_SAN_DIR)/obj/libp2preach.a
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(UNIT_SAN_CFLAGS) $(filter %.o,$^) $(filter %.a,$^) $(UNIT_LDLIBS) -o $@
 
 # Run every binary even after a failure, then fail if any did.
 # unit_run DIR-LIST: the loop shared by both builds.
@@ -55,7 +50,7 @@ UNIT_SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 
 .PHONY: unit unit-san
 unit: $(UNIT_TESTS)
-	@$(call unit_run,$(UNIT_TESTS))
+	@$(call unit_run,$(UNIT_TESTS) tests/unit/promtool.sh)
 
 unit-san: $(UNIT_SAN_TESTS)
 	@export $(UNIT_SAN_ENV); $(call unit_run,$(UNIT_SAN_TESTS))

@@ -40,7 +40,20 @@ check_json "show --pretty is JSON too" 'j["default"] == "deny"' $P show --pretty
 check_json "stats --json counts the decisions per pair" \
 	'[p for p in j["pairs"] if p["client"] == "hmm_dmirror1"][0]["read"] >= 4 and [p for p in j["pairs"] if p["client"] == "hmm_dmirror1"][0]["rw"] >= 4 and j["other"]["deny"] == 0' \
 	$P stats --json
-check_json "status --json: three edits so far" 'j["generation"] == 3' $P status -j
+check_json "status --json: three edits so far, the last from the CLI, one not in the file" \
+	'j["generation"] == 3 and j["source"] == "cli" and j["file"] == "/tmp/policy.conf" and j["live_edits"] == 1' \
+	$P status -j
+check "show --diff: the live edit as a line for the file" \
+	"# 1 live verdict that /tmp/policy.conf does not give; add to it:
+allow gpu0 -> gpu1 read" $P show --diff /tmp/policy.conf
+if command -v promtool >/dev/null; then
+	check "stats --format prometheus passes promtool" "" \
+		sh -c "$P stats --format prometheus | promtool check metrics"
+else
+	ok "stats --format prometheus passes promtool # SKIP promtool not installed"
+fi
+check "stats --format openmetrics ends with # EOF" "# EOF" \
+	sh -c "$P stats --format openmetrics | tail -n 1"
 
 # Bad input: a clear message naming the argument, non-zero, nothing changed.
 check_fails "bad access mode is refused" 2 \
@@ -52,9 +65,12 @@ check_fails "a pair of one device is refused" 1 \
 	"p2preach: allow: 'gpu0' and 'hmm_dmirror0' are the same device" $P allow gpu0 $D0
 check_fails "missing argument is refused" 2 \
 	"p2preach: deny: missing argument (usage: p2preach deny CLIENT PROVIDER)" $P deny gpu0
-check_fails "--json on an edit is refused" 2 \
-	"p2preach: allow: --json is for show, stats, status, check and topology" \
-	$P allow gpu0 gpu1 --json
+check_json "with --json an error is JSON too" \
+	'list(j) == ["error"] and j["error"].startswith("deny: unknown device") and "gpu7" in j["error"]' \
+	$P deny gpu7 gpu0 --json
+check_json "with --json a bad command line is JSON too" \
+	'list(j) == ["error"] and j["error"].startswith("unknown command") and "frobnicate" in j["error"]' \
+	$P frobnicate --json
 check_fails "unknown command is refused" 2 \
 	"p2preach: unknown command 'frobnicate' (try p2preach --help)" $P frobnicate
 check_fails "edits need root" 1 \
@@ -143,7 +159,14 @@ check "show still works" 0 sh -c "$P show >/dev/null 2>&1; echo \$?"
 check "an apply repairs both" "remote-read none" \
 	sh -c "$P apply /tmp/policy.conf >/dev/null; echo \$($R/tests/peer_access probe $D1 $D0) \$($R/tests/peer_access probe $D0 $D1)"
 
+check_fails "a pin directory off bpffs is refused" 1 \
+	"p2preach: /tmp/notbpf is not on a BPF filesystem, so nothing pinned there would stay (mount -t bpf bpf /sys/fs/bpf)" \
+	$P load --pin-dir /tmp/notbpf
+check "an edit waits for the lock another edit holds" "waited" sh -c \
+	"flock /run/p2preach.lock sleep 2 & sleep 0.5; s=\$(date +%s); $P deny $D0 $D1 >/dev/null 2>&1; [ \$((\$(date +%s) - s)) -ge 1 ] && echo waited; wait"
 check "detach" "policy detached" $P detach
+check "the lock file outlives detach, so a waiter locks what the next edit locks" \
+	yes sh -c '[ -f /run/p2preach.lock ] && [ ! -e /sys/fs/bpf/p2preach ] && echo yes'
 check "detached: default behaviour" none probe $D1 $D0
 check_json "status --json after detach" 'not j["attached"]' $P status --json
 check_fails "editing with nothing loaded says so" 1 \

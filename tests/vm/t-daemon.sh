@@ -6,6 +6,7 @@
 T=daemon
 D0=hmm_dmirror0 D1=hmm_dmirror1
 CONF=/tmp/policy.conf LOG=/tmp/daemon.log NOTES=/tmp/notify.log
+METRICS=/tmp/p2preach.prom
 export NOTIFY_SOCKET=/tmp/notify.sock
 python3 "$P2PREACH_ROOT/tests/vm/notify-listen.py" $NOTIFY_SOCKET $NOTES &
 listener=$!
@@ -20,7 +21,7 @@ wait_for() {
 	done
 }
 start() {
-	$P daemon --config $CONF >>$LOG 2>&1 &
+	$P daemon --config $CONF --metrics-file $METRICS >>$LOG 2>&1 &
 	daemon=$!
 }
 # A PCI device of the VM stands for a GPU that comes and goes: test_hmm's
@@ -45,6 +46,18 @@ check_json "status shows it pinned, generation 1" \
 	'j["attached"] and j["pinned"] and j["generation"] == 1 and j["source"] == "/tmp/policy.conf" and j["devices"] == 3' \
 	$P status --json
 link=$($P status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["link_id"])')
+if wait_for $METRICS "p2preach_policy_attached 1"; then
+	ok "the daemon writes its metrics file for node_exporter"
+else
+	not_ok "no metrics file: $(ls -l /tmp) $(tail -n 3 $LOG)"
+fi
+if command -v promtool >/dev/null; then
+	check "the metrics file passes promtool" "" sh -c "promtool check metrics <$METRICS"
+else
+	ok "the metrics file passes promtool # SKIP promtool not installed"
+fi
+check "and nothing but it is left in its directory" "p2preach.prom" \
+	sh -c "ls /tmp | grep p2preach.prom"
 
 policy "allow gpu1 -> gpu0 read"
 kill -HUP $daemon
@@ -111,6 +124,19 @@ if grep -qF "adopted the policy pinned under /sys/fs/bpf/p2preach" $LOG; then
 else
 	not_ok "no adoption in the log: $(tail -n 5 $LOG)"
 fi
+# The file did not change: the edit made with the CLI before the crash stays.
+check "the restart keeps the CLI edit made before the crash" none probe $D0 $D1
+if grep -qF "kept the live policy: /tmp/policy.conf is unchanged since it was applied, and the 1 edit made with the CLI since stays in force" $LOG; then
+	ok "the restarted daemon says it kept the live policy"
+else
+	not_ok "no word of the kept policy in the log: $(tail -n 5 $LOG)"
+fi
+check_json "status counts the live edit the file lacks" \
+	'j["source"] == "cli" and j["file"] == "/tmp/policy.conf" and j["live_edits"] == 1 and not j["file_changed"]' \
+	$P status --json
+check "show --diff prints it as a line for the file" \
+	"# 1 live verdict that /tmp/policy.conf does not give; add to it:
+deny gpu0 -> gpu1" $P show --diff $CONF
 check_json "same link as before the restart" "j['link_id'] == $link" $P status --json
 
 kill -TERM $daemon
@@ -118,6 +144,28 @@ wait $daemon
 rc=$?
 if [ $rc -eq 0 ]; then ok "SIGTERM stops the daemon cleanly"; else not_ok "exit status $rc"; fi
 check "and the policy stays in force" remote-rw probe $D1 $D0
+
+# A file changed while the daemon was down is applied at the next start.
+policy "allow gpu1 <-> gpu0 read"
+: >$LOG
+start
+wait_for $LOG "applied /tmp/policy.conf: 3 devices, 1 rules" && sleep 0.5
+check "a file changed while the daemon was down is applied at start" "remote-read remote-read" \
+	sh -c "echo \$($R/tests/peer_access probe $D1 $D0) \$($R/tests/peer_access probe $D0 $D1)"
+check_json "and status has no live edits" 'j["live_edits"] == 0 and j["source"] == "/tmp/policy.conf"' \
+	$P status --json
+# A missing file is only that: the running policy stays.
+mv $CONF $CONF.away
+kill -HUP $daemon
+if wait_for $LOG "/tmp/policy.conf does not exist; keeping the running policy"; then
+	ok "a missing file on SIGHUP keeps the running policy"
+else
+	not_ok "no word of the missing file: $(tail -n 5 $LOG)"
+fi
+check "still the file's verdicts" remote-read probe $D0 $D1
+mv $CONF.away $CONF
+kill -TERM $daemon
+wait $daemon
 $P detach >/dev/null
 kill $listener
 echo "# daemon log:"; sed 's/^/#   /' $LOG

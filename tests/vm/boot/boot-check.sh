@@ -2,7 +2,7 @@
 # Inside the booted Debian system: the policy was put in force at boot by
 # the enabled unit, with nobody starting anything by hand; then
 # `systemctl reload` applies an edited file, and systemd restarts a
-# killed daemon, which adopts the pinned policy.
+# killed daemon, which adopts the pinned policy with the admin's CLI edit.
 PROBE=/opt/p2preach-test/peer_access
 n=0 fails=0
 ok() { n=$((n + 1)); echo "ok $n - boot: $1"; }
@@ -42,9 +42,10 @@ wait_journal "SIGHUP" && sleep 1
 check "systemctl reload applies the edited file" remote-read \
 	$PROBE probe hmm_dmirror1 hmm_dmirror0
 
+check "the admin edits with the CLI" "gpu1 -> gpu0: rw" p2preach allow gpu1 gpu0 rw
 pid=$(systemctl show -p MainPID --value p2preach)
 systemctl kill -s KILL p2preach
-check "after kill -9 the policy is still enforced" remote-read \
+check "after kill -9 the policy is still enforced, edit included" remote-rw \
 	$PROBE probe hmm_dmirror1 hmm_dmirror0
 if wait_journal "adopted the policy pinned under /sys/fs/bpf/p2preach"; then
 	ok "systemd restarts the daemon and it adopts the pins"
@@ -61,7 +62,15 @@ if [ "$(systemctl show -p MainPID --value p2preach)" != "$pid" ]; then
 else
 	not_ok "same MainPID $pid"
 fi
-check "and the policy is unchanged" remote-read $PROBE probe hmm_dmirror1 hmm_dmirror0
+if wait_journal "kept the live policy: /etc/p2preach/policy.conf is unchanged since it was applied"; then
+	ok "the restarted daemon keeps the live policy"
+else
+	not_ok "no word of the kept policy: $(journalctl -b -u p2preach -o cat | tail -n 5)"
+fi
+check "and the CLI edit made before the crash is still enforced" remote-rw \
+	$PROBE probe hmm_dmirror1 hmm_dmirror0
+check "status counts it as a live edit the file lacks" "cli 1" \
+	sh -c "p2preach status --json | jq -r '\"\\(.source) \\(.live_edits)\"'"
 
 # The admin purges the package: the unit stops cleanly, the policy is
 # detached with no pin left, and test_hmm is back to going through RAM.
