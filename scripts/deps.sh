@@ -9,7 +9,7 @@ PACKAGES="linux-source-7.3 clang-19 llvm-19 lld-19 dwarves flex bison bc
 libelf-dev libssl-dev zlib1g-dev libzstd-dev cpio kmod libcap-dev
 libcmocka-dev libjson-c-dev python3 busybox-static gcc make patch xz-utils rsync ccache
 pkg-config python3-ply python3-git qemu-system-x86 mmdebstrap groff-base
-libclang-rt-19-dev gnuplot-nox debhelper lintian dpkg-dev"
+libclang-rt-19-dev gnuplot-nox debhelper lintian dpkg-dev prometheus"
 
 # linux-source-7.3 comes from trixie-backports. Reach that suite through
 # the archive this machine already uses (its URIs, never a host of ours);
