@@ -17,8 +17,9 @@ DEB_OUT := $(B)/deb
 P2PREACH_VERSION := $(shell sed -n 's/^\#define P2PREACH_VERSION "\(.*\)"$$/\1/p' loader/*.[ch] | head -n1)
 DEB_GIT := $(shell git log -1 --date=format:%Y%m%d --format=%cd.%h 2>/dev/null)
 DEB_VERSION ?= $(P2PREACH_VERSION)$(if $(DEB_GIT),+git$(DEB_GIT))
-# Who built it, as dpkg's own tools find it; else the last commit's author.
-DEB_MAINTAINER ?= $(or $(if $(DEBEMAIL),$(or $(DEBFULLNAME),$(USER)) <$(DEBEMAIL)>),$(shell git log -1 --format='%an <%ae>' 2>/dev/null),p2preach <root@$(shell hostname -f)>)
+# Who built it, as dpkg's own tools find it (DEBFULLNAME and DEBEMAIL, or
+# DEBEMAIL="Name <address>"); else the last commit's author.
+DEB_MAINTAINER ?= $(or $(if $(findstring <,$(DEBEMAIL)),$(DEBEMAIL)),$(if $(and $(DEBFULLNAME),$(DEBEMAIL)),$(DEBFULLNAME) <$(DEBEMAIL)>),$(shell git log -1 --format='%an <%ae>' 2>/dev/null))
 # Copyright years: of the first and the last commit.
 DEB_YEARS := $(or $(shell git log --format=%cd --date=format:%Y 2>/dev/null | sort -u | \
 	awk '{ y[NR] = $$1 } END { if (NR) print (NR > 1 ? y[1] "-" y[NR] : y[1]) }'),$(shell date +%Y))
@@ -39,7 +40,8 @@ kernel: deb-deps
 deb: $(B)/p2preach $(BPF_OBJ) $(EXAMPLES) | deb-deps
 	@echo "  DEB     $(DEB)"
 	$(Q)[ -n "$(P2PREACH_VERSION)" ] || { echo "deb: no P2PREACH_VERSION in loader/" >&2; exit 1; }
-	$(Q)rm -rf $(DEB_OUT) && mkdir -p $(DEB_OUT)/src $(B)/logs
+	$(Q)[ -n "$(DEB_MAINTAINER)" ] || { echo "deb: who maintains the package? Set DEBFULLNAME and DEBEMAIL" >&2; exit 1; }
+	$(Q)rm -rf $(DEB_OUT)/src $(DEB_OUT)/p2preach[_-]* && mkdir -p $(DEB_OUT)/src $(B)/logs
 	$(Q)cp -r packaging/debian $(DEB_OUT)/src/debian
 	$(Q)sed -i 's|@MAINTAINER@|$(DEB_MAINTAINER)|' $(DEB_OUT)/src/debian/control
 	$(Q)sed -i 's|@YEARS@|$(DEB_YEARS)|' $(DEB_OUT)/src/debian/copyright
