@@ -13,9 +13,10 @@
 #   packaging/deb-kernel.sh [CONFIG]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/kernel-source.sh
 
 CONFIG=${1:-/boot/config-$(uname -r)}
-TARBALL=${P2PREACH_KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+TARBALL=$KERNEL_TARBALL
 CACHE=${P2PREACH_CACHE:-/var/tmp/p2preach-cache}
 WORK=$CACHE/deb-kernel
 SERIES=kernel-patch/series
@@ -47,15 +48,12 @@ flock -n 9 || die "another deb-kernel build runs in $WORK"
 
 # The patched source, unpacked again only when the tarball or the series
 # changed (the stamp holds a hash of both).
-stamp=$( { stat -c '%s %Y' "$TARBALL"; for p in "${PATCHES[@]}"; do cat "kernel-patch/$p"; done; } |
+stamp=$( { stat -c '%s %Y' "$TARBALL"; kernel_source_version; for p in "${PATCHES[@]}"; do cat "kernel-patch/$p"; done; } |
 	sha256sum | cut -c1-16)
 if [[ ! -f $WORK/src/.p2preach-series || $(cat "$WORK/src/.p2preach-series") != "$stamp" ]]; then
 	say "unpacking $(basename "$TARBALL") and applying ${#PATCHES[@]} patches"
-	rm -rf "$WORK/src" "$WORK/unpack"
-	mkdir -p "$WORK/unpack"
-	tar -xJf "$TARBALL" -C "$WORK/unpack" >>"$LOG" 2>&1 || fail "unpack"
-	mv "$WORK"/unpack/linux-source-* "$WORK/src"
-	rmdir "$WORK/unpack"
+	rm -rf "$WORK/src"
+	kernel_source_unpack "$WORK" >>"$LOG" 2>&1 || fail "unpack"
 	for p in "${PATCHES[@]}"; do
 		patch -p1 --forward --batch -d "$WORK/src" <"kernel-patch/$p" >>"$LOG" 2>&1 ||
 			fail "patch $p"
