@@ -328,7 +328,8 @@ static bool m2r_probe(bool on)
 	       write_file(TRACING "/trace", "");
 }
 
-static long m2r_calls(void)
+/* Lines of the trace buffer that mention what, since the last clear. */
+static long trace_lines(const char *what)
 {
 	FILE *f = fopen(TRACING "/trace", "r");
 	char line[512];
@@ -337,9 +338,14 @@ static long m2r_calls(void)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		n += line[0] != '#' && strstr(line, "dmirror_devmem_fault") != NULL;
+		n += line[0] != '#' && strstr(line, what) != NULL;
 	fclose(f);
 	return n;
+}
+
+static long m2r_calls(void)
+{
+	return trace_lines("dmirror_devmem_fault");
 }
 
 static bool migrate_peer(int dev, char *p, __u64 *cpages)
@@ -665,21 +671,6 @@ static char *thp_on_device(int dev, int seed)
 	return p;
 }
 
-/* Trace lines of decisions about provider hmm_dmirror0 since the last clear. */
-static long traced_decisions(void)
-{
-	FILE *f = fopen(TRACING "/trace", "r");
-	char line[512];
-	long n = 0;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		n += line[0] != '#' && strstr(line, "provider=hmm_dmirror0") != NULL;
-	fclose(f);
-	return n;
-}
-
 static bool t_thp(void)
 {
 	const char *ev = TRACING "/events/pagemap_reach/pagemap_reach_decide/enable";
@@ -695,7 +686,7 @@ static bool t_thp(void)
 	REQUIRE(dm_snapshot_is(1, p, THP_PAGES, HMM_DMIRROR_PROT_DEV_PRIVATE_REMOTE |
 			       HMM_DMIRROR_PROT_WRITE | HMM_DMIRROR_PROT_PMD));
 	REQUIRE(write_file(ev, "0"));
-	n = traced_decisions();
+	n = trace_lines("provider=hmm_dmirror0");
 	CHECK(n == 1, "%ld decisions for one device-private THP, want 1", n);
 	REQUIRE(dm_read_is(1, p, THP_PAGES, 1300, NULL));
 	REQUIRE(dm_snapshot_is(0, p, THP_PAGES, HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL |
