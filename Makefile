@@ -60,9 +60,9 @@ BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) \
 # kernel through libbpf.
 LOADER_PURE := cli commands completion names verdict log policy_file \
 	policy_rules policy_txn uevent topology kernel_state json_out metrics \
-	pins
+	pins reach_ids sysfs_line
 LOADER_SYS := main policy_maps policy_commit apply attach lock announce \
-	notify stats cmd_edit cmd_show cmd_stats cmd_status cmd_check \
+	notify stats view cmd_edit cmd_show cmd_stats cmd_status cmd_check \
 	cmd_topology daemon
 loader_objs = $(patsubst %,$(1)/loader/%.o,$(2))
 

@@ -3,11 +3,19 @@
 #ifndef P2PREACH_ANNOUNCE_H
 #define P2PREACH_ANNOUNCE_H
 
+#include "id_set.h"
+
+/* More providers than this changed: one announcement for all is cheaper. */
+#define ANNOUNCE_MAX_SCOPED	8
+
 /*
- * After a map edit: the kernel bumps its generation and drivers drop peer
- * mappings granted under the old verdicts. 0, -EOPNOTSUPP when the kernel
- * has no bpf_pagemap_reach_changed(), or another -errno.
+ * After a map edit: the kernel bumps the generation of each provider in
+ * providers (of every provider with providers NULL, or when there are
+ * more than ANNOUNCE_MAX_SCOPED) and drivers drop peer mappings of that
+ * memory granted under the old verdicts. A provider gone meanwhile needs
+ * nothing: its removal was a change of its own. 0, -EOPNOTSUPP when the
+ * kernel has no announcement call, or another -errno.
  */
-int policy_announce(void);
+int policy_announce(const struct id_set *providers);
 
 #endif

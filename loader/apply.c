@@ -8,10 +8,11 @@
 #include "names.h"
 #include "policy_commit.h"
 
-/* The two snapshots of a transaction: about 70 KB each, on the heap. */
+/* The two snapshots of a transaction and the ids: on the heap. */
 struct txn {
 	struct policy_maps m;
 	struct policy_snapshot cur, next;
+	struct reach_ids ids;
 };
 
 static int txn_begin(const char *pin_dir, struct txn **t)
@@ -24,6 +25,8 @@ static int txn_begin(const char *pin_dir, struct txn **t)
 	err = policy_maps_open(&(*t)->m, pin_dir);
 	if (!err) {
 		err = policy_snapshot_read(&(*t)->m, &(*t)->cur);
+		if (!err)
+			err = reach_ids_load(REACH_SYSFS, &(*t)->ids);
 		if (err)
 			policy_maps_close(&(*t)->m);
 	}
@@ -36,16 +39,17 @@ static int txn_begin(const char *pin_dir, struct txn **t)
 
 static void txn_end(struct txn *t)
 {
+	reach_ids_free(&t->ids);
 	policy_maps_close(&t->m);
 	free(t);
 }
 
-/* Devices the file names that this machine does not have (yet). */
-static void warn_absent(const struct policy *p)
+/* Devices the file names that have no ids (yet). */
+static void warn_absent(const struct policy *p, const struct reach_ids *ids)
 {
 	for (unsigned i = 0; i < p->nr_devices; i++)
-		if (!names_present("/sys", p->devices[i].name))
-			log_warn("%s (%s) is not present; its rules apply once it appears",
+		if (!names_nr_ids(ids, p->devices[i].name))
+			log_warn("%s (%s) has no ids: it is absent, or its driver does not register it; its rules apply once it does",
 				 p->devices[i].alias, p->devices[i].name);
 }
 
@@ -61,22 +65,23 @@ int apply_parse(const char *file, struct policy *p)
 
 int apply_policy(const char *pin_dir, const char *file, const struct policy *p)
 {
-	struct commit_source src = { .file = file, .file_hash = p->text_hash };
-	char err[256];
+	struct commit_source src = {
+		.kind = COMMIT_FILE, .file = file, .file_hash = p->text_hash,
+	};
 	struct txn *t;
 	int ret;
 
 	ret = txn_begin(pin_dir, &t);
 	if (ret)
 		return ret;
-	ret = txn_apply_file(&t->cur, p, &t->next, err, sizeof(err));
+	ret = txn_apply_file(&t->cur, p, &t->ids, &t->next);
 	if (ret)
-		log_err("%s", ret == -EINVAL ? "internal error: a parsed policy did not resolve" : err);
+		log_err("internal error: a parsed policy did not resolve");
 	else
 		ret = policy_commit(&t->m, &t->cur, &t->next, &src);
-	txn_end(t);
 	if (!ret)
-		warn_absent(p);
+		warn_absent(p, &t->ids);
+	txn_end(t);
 	return ret;
 }
 
@@ -88,37 +93,79 @@ int apply_file(const char *pin_dir, const char *file, struct policy *applied)
 	return ret ? ret : apply_policy(pin_dir, file, applied);
 }
 
+/* The file last applied, parsed, while its text is the one applied; else NULL. */
+static struct policy *applied_file(const struct p2preach_state *st)
+{
+	struct policy *p;
+	char err[1024];
+
+	if (!st->file[0])
+		return NULL;
+	p = malloc(sizeof(*p));
+	if (p && !policy_file_parse(st->file, p, err, sizeof(err)) &&
+	    p->text_hash == st->file_hash)
+		return p;
+	free(p);
+	return NULL;
+}
+
+/* Ids of t whose cells were written for no device, or another. */
+static unsigned new_ids(const struct policy_snapshot *s, const struct reach_ids *t)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < t->n; i++)
+		n += t->id[i].id < P2PREACH_MAX_DEVICES &&
+		     !txn_owner_is(&s->state.owners[t->id[i].id], &t->id[i]);
+	return n;
+}
+
 int apply_edit(const char *pin_dir, const char *cmd, const char *client,
 	       const char *provider, __u32 verdict, bool both)
 {
-	char c[P2PREACH_NAME_LEN], p[P2PREACH_NAME_LEN], err[512];
-	struct commit_source src = { .file = NULL };
+	struct commit_source src = { .kind = COMMIT_EDIT };
+	struct policy *p = NULL;
+	char err[512];
 	struct txn *t;
 	int ret;
 
 	ret = txn_begin(pin_dir, &t);
 	if (ret)
 		return ret;
-	ret = names_resolve(&t->cur.names, client, "/sys", c, err, sizeof(err));
-	if (ret >= 0)
-		ret = names_resolve(&t->cur.names, provider, "/sys", p, err, sizeof(err));
-	if (ret < 0) {
+	p = applied_file(&t->cur.state);
+	if (!p && t->cur.state.file[0] && new_ids(&t->cur, &t->ids))
+		log_warn("%s changed since it was applied: the ids that came since get the default verdict until it is applied again",
+			 t->cur.state.file);
+	ret = txn_edit_pair(&t->cur, p, &t->ids, client, provider, verdict, both,
+			    &t->next, err, sizeof(err));
+	if (ret)
 		log_err("%s: %s", cmd, err);
-		goto out;
-	}
-	if (!strcmp(c, p)) {
-		log_err("%s: '%s' and '%s' are the same device", cmd, client, provider);
-		ret = -EINVAL;
-		goto out;
-	}
-	ret = txn_edit_pair(&t->cur, c, p, verdict, both, &t->next, err, sizeof(err));
-	if (ret) {
-		log_err("%s", err);
-		log_err("cannot edit %s -> %s: %s", c, p, strerror(-ret));
-		goto out;
-	}
-	ret = policy_commit(&t->m, &t->cur, &t->next, &src);
-out:
+	else
+		ret = policy_commit(&t->m, &t->cur, &t->next, &src);
+	free(p);
 	txn_end(t);
 	return ret < 0 ? ret : 0;
+}
+
+int apply_follow(const char *pin_dir, const struct policy *p,
+		 const struct id_set *retired, const struct id_set *gone)
+{
+	struct commit_source src = { .kind = COMMIT_FOLLOW, .retired = retired };
+	struct txn *t;
+	int ret;
+
+	ret = txn_begin(pin_dir, &t);
+	if (ret)
+		return ret;
+	for_each_id(gone, id)
+		reach_ids_drop(&t->ids, id);
+	ret = txn_follow(&t->cur, p, &t->ids, retired, &t->next);
+	if (ret) {
+		int err = policy_commit(&t->m, &t->cur, &t->next, &src);
+
+		if (err)
+			ret = err;
+	}
+	txn_end(t);
+	return ret;
 }

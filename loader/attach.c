@@ -29,16 +29,29 @@ static int link_map_id(int fd, __u32 *link_id, __u32 *map_id)
 	return 0;
 }
 
-/* The link first: without it, what is left is not a policy in force. */
-static void unpin_all(const char *pin_dir)
+/*
+ * Remove every pin, the link first: without it, what is left is not a
+ * policy in force. Returns how many there were.
+ */
+static int unpin_all(const char *pin_dir)
 {
 	char path[4096];
+	int found = 0;
 
-	if (!pin_path(path, sizeof(path), pin_dir, PIN_LINK))
+	for (size_t i = 0; i <= nr_pinned_maps + 1; i++) {
+		if (pin_path(path, sizeof(path), pin_dir,
+			     i == 0 ? PIN_LINK : i <= nr_pinned_maps ?
+			     pinned_maps[i - 1].pin : PIN_MATRIX))
+			continue;
+		if (!unlink(path))
+			found++;
+		else if (errno != ENOENT)
+			log_err("cannot remove %s: %s", path, strerror(errno));
+	}
+	/* What a swap interrupted between pin and rename left. */
+	if (!pin_path(path, sizeof(path), pin_dir, PIN_MATRIX_NEW))
 		unlink(path);
-	for (size_t i = 0; i < nr_pinned_maps; i++)
-		if (!pin_path(path, sizeof(path), pin_dir, pinned_maps[i].pin))
-			unlink(path);
+	return found;
 }
 
 static bool live_link(const char *pin_dir)
@@ -64,6 +77,22 @@ static bool live_link(const char *pin_dir)
  * LIBBPF_PIN_BY_NAME in the object: that would make plain `bpftool
  * struct_ops register` pin (and later reuse) maps under /sys/fs/bpf too.
  */
+static int set_pin(struct p2preach_bpf *skel, const char *pin_dir,
+		   const char *map_name, const char *pin)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(skel->obj, map_name);
+	char path[4096];
+	int err;
+
+	err = map ? pin_path(path, sizeof(path), pin_dir, pin) : -ENOENT;
+	if (!err)
+		err = bpf_map__set_pin_path(map, path);
+	if (err)
+		log_err("cannot pin map %s under %s: %s", map_name, pin_dir,
+			strerror(-err));
+	return err;
+}
+
 static int load_and_pin(const char *pin_dir)
 {
 	struct p2preach_bpf *skel;
@@ -78,18 +107,14 @@ static int load_and_pin(const char *pin_dir)
 		return err;
 	}
 	for (size_t i = 0; i < nr_pinned_maps; i++) {
-		struct bpf_map *map = bpf_object__find_map_by_name(skel->obj,
-								    pinned_maps[i].map);
-
-		err = map ? pin_path(path, sizeof(path), pin_dir, pinned_maps[i].pin) : -ENOENT;
-		if (!err)
-			err = bpf_map__set_pin_path(map, path);
-		if (err) {
-			log_err("cannot pin map %s under %s: %s", pinned_maps[i].map,
-				pin_dir, strerror(-err));
+		err = set_pin(skel, pin_dir, pinned_maps[i].map, pinned_maps[i].pin);
+		if (err)
 			goto out;
-		}
 	}
+	/* The first matrix; each swap pins its successor (policy_maps.c). */
+	err = set_pin(skel, pin_dir, MATRIX_MAP, PIN_MATRIX);
+	if (err)
+		goto out;
 	err = p2preach_bpf__load(skel);
 	if (err) {
 		log_err("cannot load the policy: %s", strerror(-err));
@@ -163,14 +188,7 @@ int policy_detach(const char *pin_dir)
 			log_err("cannot detach %s: %s", path, strerror(errno));
 		close(fd);
 	}
-	for (size_t i = 0; i <= nr_pinned_maps; i++) {
-		pin_path(path, sizeof(path), pin_dir,
-			 i < nr_pinned_maps ? pinned_maps[i].pin : PIN_LINK);
-		if (!unlink(path))
-			found++;
-		else if (errno != ENOENT)
-			log_err("cannot remove %s: %s", path, strerror(errno));
-	}
+	found = unpin_all(pin_dir);
 	/* Only when empty; the lock is elsewhere, so nobody waits on it. */
 	rmdir(pin_dir);
 	if (!found) {

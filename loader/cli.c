@@ -395,9 +395,11 @@ void cli_print_usage(FILE *f)
 		fputc('\n', f);
 	}
 	fputs("\n"
-	      "  CLIENT and PROVIDER are device names (dev_name(), e.g. 0000:3b:00.0) or\n"
-	      "  aliases from the policy file. \"A -> B\" means A may access memory that\n"
-	      "  lives in B.\n"
+	      "  CLIENT and PROVIDER are device names (dev_name(), e.g. 0000:3b:00.0),\n"
+	      "  NAME/N for the Nth memory (provider) of a device, or aliases from the\n"
+	      "  policy file; the kernel's ids for them are in\n"
+	      "  /sys/kernel/mm/pagemap_reach/devices. \"A -> B\" means A may access\n"
+	      "  memory that lives in B.\n"
 	      "\n"
 	      "options:\n", f);
 	fputs(global_options_usage, f);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -15,12 +16,16 @@
 int cmd_check(const struct cli *c)
 {
 	struct policy *p = malloc(sizeof(*p));
+	struct reach_ids ids;
 	char err[1024];
 	int ret;
 
 	if (!p)
 		return -ENOMEM;
 	ret = policy_file_parse(c->file, p, err, sizeof(err));
+	/* Which devices have ids only informs: a file is valid without them. */
+	if (reach_ids_read(REACH_SYSFS, &ids))
+		memset(&ids, 0, sizeof(ids));
 
 	if (c->json) {
 		struct json_object *doc = json_object_new_object();
@@ -40,7 +45,7 @@ int cmd_check(const struct cli *c)
 				json_add_string(d, "alias", p->devices[i].alias);
 				json_add_string(d, "name", p->devices[i].name);
 				json_add_bool(d, "present",
-					      names_present("/sys", p->devices[i].name));
+					      names_nr_ids(&ids, p->devices[i].name) > 0);
 				json_object_array_add(devices, d);
 			}
 			json_object_object_add(doc, "devices", devices);
@@ -55,10 +60,11 @@ int cmd_check(const struct cli *c)
 		       p->nr_devices, p->nr_rules,
 		       policy_verdict_name(p->default_verdict));
 		for (unsigned i = 0; i < p->nr_devices; i++)
-			if (!names_present("/sys", p->devices[i].name))
-				printf("  note: %s (%s) is not present on this machine\n",
+			if (!names_nr_ids(&ids, p->devices[i].name))
+				printf("  note: %s (%s) has no ids on this machine: it is absent, or its driver does not register it\n",
 				       p->devices[i].alias, p->devices[i].name);
 	}
+	reach_ids_free(&ids);
 	free(p);
 	return ret;
 }

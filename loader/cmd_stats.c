@@ -28,6 +28,8 @@ static void stats_print_json(const struct cli *c, const struct stats_report *r)
 
 		json_add_string(row, "client", r->pairs[i].client);
 		json_add_string(row, "provider", r->pairs[i].provider);
+		json_add_uint(row, "client_id", r->pairs[i].client_id);
+		json_add_uint(row, "provider_id", r->pairs[i].provider_id);
 		stats_fields(row, &r->pairs[i].st);
 		json_object_array_add(pairs, row);
 	}

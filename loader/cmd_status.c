@@ -12,9 +12,8 @@
 #include "json_out.h"
 #include "kernel_state.h"
 #include "log.h"
-#include "names.h"
-#include "policy_commit.h"
 #include "verdict.h"
+#include "view.h"
 
 static struct json_object *kernel_json(bool have, const struct kernel_state *ks)
 {
@@ -53,19 +52,41 @@ struct file_view {
 	unsigned nr_edits;	/* live verdicts the file does not give */
 };
 
-static void view_file(const struct policy_snapshot *s, struct file_view *v)
+static void view_file(const struct view *w, struct file_view *v)
 {
 	memset(v, 0, sizeof(*v));
-	if (!s->state.file[0])
+	if (!w->s->state.file[0])
 		return;
-	v->file = s->state.file;
-	v->readable = !txn_live_edits(s, v->file, NULL, 0, &v->nr_edits,
+	v->file = w->s->state.file;
+	v->readable = !txn_live_edits(w->s, &w->t, v->file, NULL, 0, &v->nr_edits,
 				       &v->changed, NULL, 0);
+}
+
+/* Devices (the policy's, and others with ids), ids. */
+struct counts {
+	unsigned devices, present;
+	unsigned clients, providers, past;	/* ids; past the matrix */
+};
+
+static void count(const struct view *w, struct counts *k)
+{
+	struct names_device *d = view_devices(w, &k->devices);
+
+	k->present = 0;
+	for (unsigned i = 0; d && i < k->devices; i++)
+		k->present += d[i].nr_ids > 0;
+	free(d);
+	k->clients = k->providers = k->past = 0;
+	for (unsigned i = 0; i < w->t.n; i++) {
+		k->clients += w->t.id[i].role == P2PREACH_ROLE_CLIENT;
+		k->providers += w->t.id[i].role == P2PREACH_ROLE_PROVIDER;
+		k->past += w->t.id[i].id >= P2PREACH_MAX_DEVICES;
+	}
 }
 
 static void status_json(const struct cli *c, const struct link_status *ls,
 			const struct policy_snapshot *s, const char *when,
-			int present, const struct file_view *v,
+			const struct counts *k, const struct file_view *v,
 			bool have_ks, const struct kernel_state *ks)
 {
 	struct json_object *doc = json_object_new_object();
@@ -80,8 +101,11 @@ static void status_json(const struct cli *c, const struct link_status *ls,
 		json_add_uint(doc, "generation", s->state.generation);
 		json_add_string(doc, "source", s->state.source);
 		json_add_string(doc, "changed", when);
-		json_add_uint(doc, "devices", txn_device_count(s));
-		json_add_uint(doc, "present", present);
+		json_add_uint(doc, "devices", k->devices);
+		json_add_uint(doc, "present", k->present);
+		json_add_uint(doc, "clients", k->clients);
+		json_add_uint(doc, "providers", k->providers);
+		json_add_uint(doc, "past_matrix", k->past);
 		json_add_string(doc, "default",
 				policy_verdict_name(s->cells[P2PREACH_DEFAULT_CELL]));
 		json_add_string(doc, "file", v->file);
@@ -99,7 +123,7 @@ static void status_json(const struct cli *c, const struct link_status *ls,
 
 static void status_text(const struct cli *c, const struct link_status *ls,
 			const struct policy_snapshot *s, const char *when,
-			int present, const struct file_view *v)
+			const struct counts *k, const struct file_view *v)
 {
 	printf("policy:     %s, attached, %s\n", ls->policy[0] ? ls->policy : "p2preach",
 	       ls->pinned ? "pinned under" : "not pinned by p2preach;");
@@ -111,7 +135,11 @@ static void status_text(const struct cli *c, const struct link_status *ls,
 	if (when[0])
 		printf(" (changed %s%s%s)", when, s->state.source[0] ? " from " : "",
 		       s->state.source);
-	printf("\ndevices:    %u (%d present)\n", txn_device_count(s), present);
+	printf("\ndevices:    %u (%u present)\n", k->devices, k->present);
+	printf("ids:        %u clients, %u providers", k->clients, k->providers);
+	if (k->past)
+		printf(" (%u past the matrix: the default verdict)", k->past);
+	printf("\n");
 	printf("default:    %s\n",
 	       policy_verdict_name(s->cells[P2PREACH_DEFAULT_CELL]));
 	if (!v->file)
@@ -129,40 +157,41 @@ static void status_text(const struct cli *c, const struct link_status *ls,
 
 int cmd_status(const struct cli *c)
 {
-	struct policy_snapshot *s = NULL;
+	struct view w = { 0 };
 	struct kernel_state ks;
 	bool have_ks = kernel_state_read(KERNEL_STATE_DIR, &ks);
 	struct link_status ls;
 	struct file_view v = { 0 };
+	struct counts k = { 0 };
 	char when[64] = "";
-	int err, present = 0;
+	int err;
 
 	err = policy_link_status(c->pin_dir, &ls);
 	if (err)
 		return err;
 	if (ls.attached) {
-		s = policy_snapshot_take(c->pin_dir);
-		if (!s)
-			return -EIO;
-		for (unsigned i = 0; i < P2PREACH_MAX_DEVICES; i++)
-			present += s->names.name[i][0] && names_present("/sys", s->names.name[i]);
-		if (s->state.changed_ns) {
-			time_t t = s->state.changed_ns / 1000000000ull;
+		err = view_take(c->pin_dir, &w);
+		if (err)
+			return err;
+		count(&w, &k);
+		if (w.s->state.changed_ns) {
+			time_t t = w.s->state.changed_ns / 1000000000ull;
 
 			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
 		}
-		view_file(s, &v);
+		view_file(&w, &v);
 	}
 	if (c->json) {
-		status_json(c, &ls, s, when, present, &v, have_ks, &ks);
+		status_json(c, &ls, w.s, when, &k, &v, have_ks, &ks);
 	} else if (!ls.attached) {
 		printf("policy:     none attached%s\n",
 		       ls.pinned ? " (a detached link is still pinned)" : "");
 	} else {
-		status_text(c, &ls, s, when, present, &v);
+		status_text(c, &ls, w.s, when, &k, &v);
 	}
 	if (!c->json)
 		kernel_text(have_ks, &ks);
-	free(s);
+	if (ls.attached)
+		view_free(&w);
 	return 0;
 }

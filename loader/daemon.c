@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * p2preach daemon: attach (or adopt) the policy, apply the admin's file,
- * then follow SIGHUP and device hotplug until SIGTERM. Leaving does not
+ * then follow SIGHUP and the kernel's device ids until SIGTERM: an id
+ * that comes gets its verdicts from the file, one that goes gets the
+ * default before the kernel can give it to another device. Leaving does not
  * detach: the pinned link keeps the policy enforced without us, and a
  * restarted daemon keeps the live policy, edits made with the CLI
  * included, as long as the file says what it said when it was applied.
@@ -27,9 +29,10 @@
 #include "notify.h"
 #include "policy_commit.h"
 #include "policy_file.h"
-#include "policy_rules.h"
+#include "reach_ids.h"
 #include "stats.h"
 #include "uevent.h"
+#include "view.h"
 
 /* How often --metrics-file is rewritten: node_exporter's scrape interval. */
 #define METRICS_INTERVAL_S	15
@@ -38,16 +41,24 @@ struct daemon {
 	const struct cli *c;
 	struct policy *file;	/* what the file said when last applied or kept */
 	struct policy *parsed;	/* scratch for the next parse */
+	bool file_in_force;	/* file is the policy in force */
+	struct id_set gone;	/* removed, though sysfs may still list them */
 };
 
-/* Which of the file's devices this machine has now, for systemctl status. */
+/* Which of the file's devices have ids now, for systemctl status. */
 static void report(const struct daemon *d)
 {
+	struct reach_ids ids;
 	char status[512];
 	unsigned present = 0;
 
+	if (reach_ids_read(REACH_SYSFS, &ids))
+		return;
+	for_each_id(&d->gone, id)
+		reach_ids_drop(&ids, id);
 	for (unsigned i = 0; i < d->file->nr_devices; i++)
-		present += names_present("/sys", d->file->devices[i].name);
+		present += names_nr_ids(&ids, d->file->devices[i].name) > 0;
+	reach_ids_free(&ids);
 	snprintf(status, sizeof(status), "STATUS=enforcing %s (%u of %u devices present)",
 		 d->c->config, present, d->file->nr_devices);
 	notify_systemd(status);
@@ -60,31 +71,43 @@ static void in_force(struct daemon *d)
 
 	d->file = d->parsed;
 	d->parsed = t;
+	d->file_in_force = true;
 	report(d);
 }
 
 /*
- * After a restart: is the live policy the one this file made, with only
- * CLI edits since? Then it stays, edits included.
+ * Bring the cells up to the ids (under the lock): new ids get the file's
+ * verdicts, retired ones the default. See apply_follow().
  */
-static bool file_unchanged(const struct daemon *d, unsigned long long *edits)
+static void follow(const struct daemon *d, const struct id_set *retired)
 {
-	struct p2preach_state *st = malloc(sizeof(*st));
-	struct policy_maps m;
-	bool same = false;
+	int n = apply_follow(d->c->pin_dir, d->file_in_force ? d->file : NULL, retired,
+			     &d->gone);
 
-	if (!st || policy_maps_open(&m, d->c->pin_dir)) {
-		free(st);
+	if (n > 0)
+		log_info("followed the device ids: %d changed hands%s", n,
+			 d->file_in_force ? "; the new ones have the file's verdicts" :
+			 "; the new ones have the default verdict");
+}
+
+/*
+ * After a restart: is the live policy the one this file made, with only
+ * CLI edits since? Then it stays, edits included; *edits: the live
+ * verdicts the file does not give.
+ */
+static bool file_unchanged(const struct daemon *d, unsigned *edits)
+{
+	const char *file = d->c->config;
+	bool changed = true;
+	struct view v;
+
+	if (view_take(d->c->pin_dir, &v))
 		return false;
-	}
-	if (!policy_read_state(&m, st) && st->file_generation &&
-	    !strcmp(st->file, d->c->config) && st->file_hash == d->parsed->text_hash) {
-		same = true;
-		*edits = st->generation - st->file_generation;
-	}
-	policy_maps_close(&m);
-	free(st);
-	return same;
+	if (v.s->state.file_hash == d->parsed->text_hash &&
+	    txn_live_edits(v.s, &v.t, file, NULL, 0, edits, &changed, NULL, 0))
+		changed = true;
+	view_free(&v);
+	return !changed;
 }
 
 /*
@@ -93,12 +116,13 @@ static bool file_unchanged(const struct daemon *d, unsigned long long *edits)
  * a policy adopted from the pins stays as it is when the file has not
  * changed since it was applied (a restart, not a reload). A file that is
  * missing or refused leaves the running policy as it was: only a failed
- * attach is an error.
+ * attach is an error. Either way the cells then follow the ids, which may
+ * have changed while nobody watched.
  */
 static int reload(struct daemon *d, bool keep_live)
 {
 	const struct cli *c = d->c;
-	unsigned long long edits;
+	unsigned edits;
 	char msg[1024];
 	int lock = policy_lock(), err;
 	bool adopted;
@@ -121,7 +145,7 @@ static int reload(struct daemon *d, bool keep_live)
 	if (err)
 		log_err("%s", msg);
 	if (!err && adopted && keep_live && file_unchanged(d, &edits)) {
-		log_info("kept the live policy: %s is unchanged since it was applied, and the %llu edit%s made with the CLI since stay%s in force",
+		log_info("kept the live policy: %s is unchanged since it was applied, and the %u live verdict%s it does not give stay%s in force",
 			 c->config, edits, edits == 1 ? "" : "s", edits == 1 ? "s" : "");
 		in_force(d);
 		goto out;
@@ -138,34 +162,57 @@ static int reload(struct daemon *d, bool keep_live)
 		 d->parsed->nr_devices, d->parsed->nr_rules);
 	in_force(d);
 out:
+	if (!err)
+		follow(d, NULL);
 	policy_unlock(lock);
 	return err;
 }
 
 /*
- * The kernel resolves dev_name() at each decision, so a device that comes
- * back under its name has its verdicts at once and the maps need no edit
- * (edits made with the CLI since the last reload stay). What changes is
- * which of the file's names this machine has: say so.
+ * Every pending id event, then one follow for all of them: a module load
+ * brings several. An id removed is retired even if it is back by then (a
+ * device that left and came back starts over); one whose last event is a
+ * remove is gone, even while its directory lingers in sysfs, until an
+ * event adds it again.
  */
-static void on_uevent(const struct daemon *d, int fd)
+static void on_uevent(struct daemon *d, int fd)
 {
-	char action[32], name[256];
-	int i;
+	struct id_set retired = { 0 };
+	struct uevent ev;
+	bool seen = false;
+	int r;
 
-	while (uevent_read(fd, action, sizeof(action), name, sizeof(name)) >= 0) {
-		if (strcmp(action, "add") && strcmp(action, "remove"))
+	while ((r = uevent_read(fd, &ev)) != -EAGAIN) {
+		if (r == -EINTR || r == 0)
 			continue;
-		i = policy_device_lookup(d->file, name);
-		if (i < 0 || strcmp(d->file->devices[i].name, name))
+		if (r == -ENOBUFS) {
+			log_warn("device events were lost; reading the ids again");
+			memset(&d->gone, 0, sizeof(d->gone));
+			seen = true;
 			continue;
-		log_info("device %s (%s) %s; its verdicts %s", name,
-			 d->file->devices[i].alias,
-			 strcmp(action, "add") ? "removed" : "added",
-			 strcmp(action, "add") ? "wait for it under that name" :
-			 "apply from its next access");
-		report(d);
+		}
+		if (r < 0) {
+			log_warn("cannot read device events: %s", strerror(-r));
+			break;
+		}
+		log_info("%s %u (%s) %s", reach_role_name(ev.role), ev.id, ev.dev_name,
+			 ev.add ? "added" : "removed");
+		seen = true;
+		if (ev.add) {
+			id_set_del(&d->gone, ev.id);
+		} else {
+			id_set_add(&retired, ev.id);
+			id_set_add(&d->gone, ev.id);
+		}
 	}
+	if (!seen)
+		return;
+	r = policy_lock();
+	if (r < 0)
+		return;
+	follow(d, &retired);
+	policy_unlock(r);
+	report(d);
 }
 
 /* --metrics-file: the counters for node_exporter, replaced atomically. */
@@ -273,10 +320,10 @@ int cmd_daemon(const struct cli *c)
 		log_err("signalfd: %s", strerror(errno));
 		goto out;
 	}
-	/* Before the first apply, so no hotplug event is missed. */
+	/* Before the first apply, so no id event is missed. */
 	ufd = uevent_open();
 	if (ufd < 0)
-		log_warn("no device hotplug events (%s); SIGHUP still reloads",
+		log_warn("no device id events (%s); SIGHUP still follows the ids",
 			 strerror(-ufd));
 	err = reload(&d, true);
 	if (!err) {

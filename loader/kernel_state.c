@@ -1,26 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kernel_state.h"
+#include "sysfs_line.h"
 
-/* One line of dir/name without its newline; "" when unreadable. */
+/* One line of dir/name without its newline; false when it cannot be opened. */
 static bool line(const char *dir, const char *name, char *buf, size_t len)
 {
-	char path[512];
-	FILE *f;
+	int err = sysfs_line(dir, name, buf, len);
 
-	buf[0] = '\0';
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	if (!fgets(buf, len, f))
-		buf[0] = '\0';
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-	return true;
+	return !err || err == -EOVERFLOW;
 }
 
 static unsigned long long num(const char *dir, const char *name)

@@ -55,7 +55,7 @@ int metrics_write(FILE *f, const struct stats_report *r, enum metrics_format fmt
 	fputs("# HELP p2preach_policy_generation Edits committed to the policy since it was loaded.\n"
 	      "# TYPE p2preach_policy_generation gauge\n", f);
 	fprintf(f, "p2preach_policy_generation %llu\n", (unsigned long long)r->generation);
-	fprintf(f, "# HELP %s Peer access decisions by ordered pair (client accessing provider's memory) and verdict; an empty client and provider count pairs with a device not in the policy.\n"
+	fprintf(f, "# HELP %s Peer access decisions by ordered pair (client accessing provider's memory) and verdict; an empty client and provider count pairs with an id past the matrix.\n"
 		"# TYPE %s counter\n", family, family);
 	for (unsigned i = 0; i < r->nr_pairs; i++)
 		decisions(f, r->pairs[i].client, r->pairs[i].provider, &r->pairs[i].st);

@@ -11,10 +11,12 @@
 #include <linux/types.h>
 #include "p2preach.h"
 
+/* Names: dev_name or dev_name/N, "id N" for an id gone from sysfs. */
 struct stats_pair {
 	char client[P2PREACH_NAME_LEN], provider[P2PREACH_NAME_LEN];
 	char client_label[P2PREACH_NAME_LEN], provider_label[P2PREACH_NAME_LEN];
 	struct p2preach_pair_stats st;
+	__u32 client_id, provider_id;
 };
 
 struct stats_report {
@@ -22,7 +24,7 @@ struct stats_report {
 	__u64 generation;
 	unsigned nr_pairs;
 	struct stats_pair *pairs;
-	struct p2preach_pair_stats other;	/* a device not in the policy */
+	struct p2preach_pair_stats other;	/* ids past the matrix */
 };
 
 enum metrics_format {

@@ -1,44 +1,61 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The devices an admin can name on the command line: aliases and dev_names
- * of the running policy, and devices present in sysfs. Pure userspace.
+ * The names an admin uses for the kernel's ids: the aliases of the policy
+ * in force (p2p_state) and the names sysfs shows. Pure userspace.
  */
 #ifndef P2PREACH_NAMES_H
 #define P2PREACH_NAMES_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "id_set.h"
 #include "p2preach.h"
+#include "reach_ids.h"
 
-#define NAMES_NEW	P2PREACH_MAX_DEVICES
+/*
+ * What the admin typed, as a name: the name an alias of st stands for
+ * (ALIAS/N: the Nth provider of the device an alias names), or the word
+ * itself (a dev_name, a PCI address, dev_name/N). Aliases win, as in the
+ * policy file. 0, or -EINVAL with a message in err.
+ */
+int names_resolve(const struct p2preach_state *st, const char *word,
+		  char name[P2PREACH_NAME_LEN], char *err, size_t errlen);
 
-/* Slot i: the device with index i in the policy maps ("" when free). */
-struct name_table {
-	char alias[P2PREACH_MAX_DEVICES][P2PREACH_ALIAS_LEN];
-	char name[P2PREACH_MAX_DEVICES][P2PREACH_NAME_LEN];
+/*
+ * The ids of the matrix word stands for in role: as a client, the client
+ * ids of its device; as a provider, its provider ids (only the Nth with
+ * "/N"). 0, or -ENOENT with a message in err saying why there are none.
+ */
+int names_select(const struct p2preach_state *st, const struct reach_ids *t,
+		 const char *word, __u32 role, struct id_set *out,
+		 char *err, size_t errlen);
+
+/* Do two names (resolved) stand for the same device? */
+bool names_same_device(const char *a, const char *b);
+
+/*
+ * How the admin knows id e: the alias of the policy that names it (its
+ * provider exactly, else its device), else its name (reach_id_name()).
+ * A provider of a device with several gets "/N" after its device's alias.
+ */
+void names_label(const struct p2preach_state *st, const struct reach_ids *t,
+		 const struct reach_id *e, char *buf, size_t len);
+
+/* A device line of the policy, or a device with ids the policy does not name. */
+struct names_device {
+	char alias[P2PREACH_ALIAS_LEN];	/* "" for none */
+	char name[P2PREACH_NAME_LEN];
+	unsigned nr_ids;		/* 0: absent */
 };
 
 /*
- * Resolve what the admin typed to a dev_name: an alias of the policy, a
- * dev_name in the policy, or the name of a device present under
- * sysfs_root ("/sys"). Aliases win, as in the policy file. On success
- * copy the dev_name to name and return its slot, or NAMES_NEW for a
- * device not yet in the policy. Otherwise return -ENOENT with a message in err.
+ * The policy's devices in file order, then the other devices that have
+ * ids, in id order. Fills up to max; returns how many there are.
  */
-int names_resolve(const struct name_table *t, const char *word,
-		  const char *sysfs_root, char name[P2PREACH_NAME_LEN],
-		  char *err, size_t errlen);
+unsigned names_devices(const struct p2preach_state *st, const struct reach_ids *t,
+		       struct names_device *out, unsigned max);
 
-/* The slot of a dev_name, or -1. */
-int names_index(const struct name_table *t, const char *name);
-
-/* Is there a device of that dev_name in sysfs (any bus or class)? */
-bool names_present(const char *sysfs_root, const char *name);
-
-/* The key of p2p_devices for a dev_name: zero padded, cut to fit. */
-void policy_name_key(struct p2preach_name *key, const char *name);
-
-/* "alias" when slot i has one, else its dev_name. */
-const char *names_label(const struct name_table *t, unsigned i);
+/* How many ids of t answer to name (any role). */
+unsigned names_nr_ids(const struct reach_ids *t, const char *name);
 
 #endif

@@ -11,7 +11,6 @@
 
 /* Every map the policy keeps pinned, in the order they are pinned. */
 const struct pinned_map pinned_maps[] = {
-	{ "devices", "p2p_devices", offsetof(struct policy_maps, devices), false },
 	{ "policy", "p2p_policy", offsetof(struct policy_maps, policy), false },
 	{ "stats", "p2p_stats", offsetof(struct policy_maps, stats), false },
 	{ "state", "p2p_state", offsetof(struct policy_maps, state), true },

@@ -11,6 +11,13 @@
 
 #define P2PREACH_PIN_DIR	"/sys/fs/bpf/p2preach"
 #define PIN_LINK		"link"
+/*
+ * The matrix in force, for bpftool users: pinned with the maps, and
+ * pinned again after each swap (policy_swap_matrix()).
+ */
+#define PIN_MATRIX		"matrix"
+#define PIN_MATRIX_NEW		"matrix-new"	/* the next one, until renamed */
+#define MATRIX_MAP		"p2p_matrix"
 
 /* A map of the policy: its pin, its name in the object, its fd's place. */
 struct pinned_map {

@@ -6,6 +6,7 @@
 #ifndef P2PREACH_POLICY_COMMIT_H
 #define P2PREACH_POLICY_COMMIT_H
 
+#include "id_set.h"
 #include "policy_maps.h"
 #include "policy_txn.h"
 
@@ -16,18 +17,26 @@ int policy_snapshot_read(const struct policy_maps *m, struct policy_snapshot *s)
 struct policy_snapshot *policy_snapshot_take(const char *pin_dir);
 
 /* What made the change, recorded in p2p_state. */
+enum commit_kind {
+	COMMIT_EDIT,	/* allow, deny: cells written in place */
+	COMMIT_FILE,	/* a file applied: one swap */
+	COMMIT_FOLLOW,	/* ids came or went: one swap */
+};
+
 struct commit_source {
-	const char *file;	/* the file applied, or NULL for a CLI edit */
+	enum commit_kind kind;
+	const char *file;		/* COMMIT_FILE: the file applied */
 	__u64 file_hash;
+	const struct id_set *retired;	/* COMMIT_FOLLOW: ids with a remove event */
 };
 
 /*
  * Make the maps say what next says, cur being what they said when read
- * (under the lock): add the new names (their counters start at zero),
- * write the one changed cell in place or swap in the whole matrix (a
- * decision sees the old or the new one, never a mix), remove the names
- * that go, announce it to the kernel, record the source and bump the
- * generation. On failure the names added are removed again and the
+ * (under the lock): write the changed cells in place (an edit: each is
+ * one 32-bit store) or swap in the whole matrix (a decision sees the old
+ * or the new one, never a mix), drop the counters of ids that changed
+ * hands, announce the change to the kernel for the providers whose column
+ * changed, record the source and bump the generation. On failure the
  * running policy is as it was. 0 or -errno, with a message.
  */
 int policy_commit(const struct policy_maps *m, const struct policy_snapshot *cur,

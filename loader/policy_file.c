@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "policy_file.h"
+#include "reach_ids.h"
 
 /* Far beyond any real policy; only stops a wrong path eating memory. */
 #define MAX_FILE_SIZE	(16u << 20)
@@ -141,9 +142,10 @@ static int parse_device(struct parser *ps, char **tok, unsigned n)
 {
 	struct policy *p = ps->p;
 	struct policy_device *d;
+	char dev[P2PREACH_NAME_LEN], msg[256];
 	const char *alias, *name;
 	size_t alias_len, name_len;
-	int i;
+	int i, rank;
 
 	if (n < 2)
 		return fail(ps, "missing alias after 'device'");
@@ -173,6 +175,8 @@ static int parse_device(struct parser *ps, char **tok, unsigned n)
 	if (n > 4)
 		return fail(ps, "unexpected '%s' after device name '%s'",
 			    tok[4], name);
+	if (reach_name_parse(name, dev, &rank, msg, sizeof(msg)))
+		return fail(ps, "%s", msg);
 
 	i = find_alias(p, alias);
 	if (i >= 0)

@@ -2,7 +2,9 @@
 /*
  * The admin's policy file, parsed. Pure userspace: no libbpf, no kernel.
  *
- *   device ALIAS = DEVNAME       declare a device (its dev_name())
+ *   device ALIAS = DEVNAME       declare a device: its dev_name() (a PCI
+ *                                device's is its address), or DEVNAME/N
+ *                                for the Nth of its providers (0, 1, ...)
  *   allow X -> Y [read|rw]       X may access Y's memory (default rw)
  *   allow X <-> Y [read|rw]      both directions
  *   deny X -> Y | deny X <-> Y
@@ -11,7 +13,9 @@
  * X and Y are an alias, a declared DEVNAME, or '*' (every declared device).
  * Names must be declared before a rule uses them; '*' means every device
  * of the file, declared before or after. Later rules win over earlier ones.
- * '#' starts a comment anywhere, so a DEVNAME cannot contain it.
+ * '#' starts a comment anywhere, so a DEVNAME cannot contain it. Rules are
+ * kept by device; the kernel's ids they stand for are looked up when the
+ * policy is applied (policy_rules.h), so a device may be absent.
  */
 #ifndef P2PREACH_POLICY_FILE_H
 #define P2PREACH_POLICY_FILE_H
@@ -27,7 +31,7 @@
 
 struct policy_device {
 	char alias[P2PREACH_ALIAS_LEN];
-	char name[P2PREACH_NAME_LEN];	/* dev_name(), NUL terminated */
+	char name[P2PREACH_NAME_LEN];	/* dev_name() or dev_name/N */
 	__u32 line;			/* where it was declared */
 };
 
@@ -42,9 +46,8 @@ struct policy_rule {
 
 /*
  * A plain value: copy it with '=', no cleanup. Device i is the i-th
- * `device` line; its index in the maps is another matter (a device keeps
- * its index across applies: see txn_apply_file()). About 55 KB: keep it
- * off the stack.
+ * `device` line; the ids it has are another matter (policy_rules.h).
+ * About 55 KB: keep it off the stack.
  */
 struct policy {
 	__u64 text_hash;	/* of the text parsed: has the file changed since? */

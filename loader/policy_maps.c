@@ -8,6 +8,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "id_set.h"
 #include "log.h"
 #include "policy_maps.h"
 
@@ -28,7 +29,7 @@ static int open_pinned(struct policy_maps *m, const char *pin_dir)
 		if (*slot(m, i) < 0)
 			return -errno;
 	}
-	m->pinned = true;
+	m->pin_dir = pin_dir;
 	return 0;
 }
 
@@ -179,8 +180,8 @@ int policy_maps_open(struct policy_maps *m, const char *pin_dir)
 {
 	int err;
 
-	m->devices = m->policy = m->stats = m->state = -1;
-	m->pinned = false;
+	m->policy = m->stats = m->state = -1;
+	m->pin_dir = NULL;
 	err = open_pinned(m, pin_dir);
 	if (!err)
 		return 0;
@@ -261,6 +262,25 @@ int policy_read_matrix(const struct policy_maps *m,
 	return err;
 }
 
+/*
+ * Pin fd as the matrix in force: beside the old pin, then over it, so a
+ * reader finds one or the other (bpffs refuses names with a dot). Only a
+ * convenience for bpftool: warn.
+ */
+static void repin_matrix(const struct policy_maps *m, int fd)
+{
+	char path[4096], tmp[4096];
+
+	if (pin_path(path, sizeof(path), m->pin_dir, PIN_MATRIX) ||
+	    pin_path(tmp, sizeof(tmp), m->pin_dir, PIN_MATRIX_NEW))
+		return;
+	unlink(tmp);
+	if (bpf_obj_pin(fd, tmp) || rename(tmp, path)) {
+		log_warn("cannot pin the new matrix at %s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+}
+
 int policy_swap_matrix(const struct policy_maps *m,
 		       const __u32 cells[P2PREACH_POLICY_CELLS])
 {
@@ -272,7 +292,7 @@ int policy_swap_matrix(const struct policy_maps *m,
 	if (!keys)
 		return -ENOMEM;
 	/* Same shape as the map the object declares, or the slot refuses it. */
-	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "p2p_matrix", sizeof(__u32),
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, MATRIX_MAP, sizeof(__u32),
 			    sizeof(__u32), P2PREACH_POLICY_CELLS, NULL);
 	if (fd < 0) {
 		err = -errno;
@@ -284,6 +304,8 @@ int policy_swap_matrix(const struct policy_maps *m,
 		err = -EIO;
 	if (!err && bpf_map_update_elem(m->policy, &zero, &fd, BPF_ANY))
 		err = -errno;
+	if (!err && m->pin_dir)
+		repin_matrix(m, fd);
 	close(fd);
 	free(keys);
 	return err;
@@ -332,25 +354,52 @@ int policy_write_state(const struct policy_maps *m,
 	return bpf_map_update_elem(m->state, &zero, st, BPF_ANY) ? -errno : 0;
 }
 
-int policy_reset_stats(const struct policy_maps *m, __u32 i)
+/* Sorted, as the stats listing wants them. */
+static int by_cell(const void *a, const void *b)
 {
-	int ncpu = libbpf_num_possible_cpus(), err = 0;
-	struct p2preach_pair_stats *zero;
+	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
 
-	if (ncpu <= 0)
-		return ncpu ? ncpu : -EINVAL;
-	zero = calloc(ncpu, sizeof(*zero));
-	if (!zero)
+	return x < y ? -1 : x > y;
+}
+
+int policy_stats_cells(const struct policy_maps *m, __u32 *cells, unsigned max)
+{
+	__u32 key, *prev = NULL;
+	unsigned n = 0, k = 0;
+
+	while (n < max && !bpf_map_get_next_key(m->stats, prev, &key)) {
+		cells[n] = key;
+		prev = &cells[n++];
+	}
+	if (n < max && errno != ENOENT)
+		return -errno;
+	qsort(cells, n, sizeof(*cells), by_cell);
+	/* A walk that meets a deleted key starts over: drop the repeats. */
+	for (unsigned i = 0; i < n; i++)
+		if (!k || cells[i] != cells[k - 1])
+			cells[k++] = cells[i];
+	return k;
+}
+
+int policy_reset_stats(const struct policy_maps *m, const struct id_set *ids)
+{
+	__u32 *cells = malloc(sizeof(*cells) * P2PREACH_STATS_ENTRIES);
+	int n, err = 0;
+
+	if (!cells)
 		return -ENOMEM;
-	for (__u32 j = 0; j < P2PREACH_MAX_DEVICES && !err; j++) {
-		__u32 row = p2preach_cell(i, j), col = p2preach_cell(j, i);
+	n = policy_stats_cells(m, cells, P2PREACH_STATS_ENTRIES);
+	for (int i = 0; i < n; i++) {
+		__u32 c = cells[i] / P2PREACH_MAX_DEVICES, p = cells[i] % P2PREACH_MAX_DEVICES;
 
-		if (bpf_map_update_elem(m->stats, &row, zero, BPF_ANY) ||
-		    bpf_map_update_elem(m->stats, &col, zero, BPF_ANY))
+		if (cells[i] >= P2PREACH_MATRIX_CELLS ||
+		    (!id_set_has(ids, c) && !id_set_has(ids, p)))
+			continue;
+		if (bpf_map_delete_elem(m->stats, &cells[i]) && errno != ENOENT)
 			err = -errno;
 	}
-	free(zero);
-	return err;
+	free(cells);
+	return n < 0 ? n : err;
 }
 
 int policy_read_stats(const struct policy_maps *m, __u32 cell,
@@ -366,8 +415,10 @@ int policy_read_stats(const struct policy_maps *m, __u32 cell,
 	if (!per)
 		return -ENOMEM;
 	if (bpf_map_lookup_elem(m->stats, &cell, per)) {
+		int err = errno == ENOENT ? 0 : -errno;
+
 		free(per);
-		return -errno;
+		return err;
 	}
 	for (int c = 0; c < ncpu; c++) {
 		for (int v = 0; v < P2PREACH_NR_VERDICTS; v++)

@@ -11,11 +11,11 @@
 
 /* File descriptors of the policy's maps; -1 when not open. */
 struct policy_maps {
-	int devices;	/* p2p_devices: dev_name -> index */
 	int policy;	/* p2p_policy: slot 0 holds the matrix */
-	int stats;	/* p2p_stats */
+	int stats;	/* p2p_stats: counters by cell */
 	int state;	/* p2p_state; -1 when found through the program */
-	bool pinned;	/* opened from pins, not through the loaded program */
+	/* Opened from pins, not through the loaded program: where, else NULL. */
+	const char *pin_dir;
 };
 
 /*
@@ -38,19 +38,12 @@ int policy_program_map(const char *prog_name, const char *map_name);
 struct bpf_map_info;
 int policy_map_info(__u32 id, struct bpf_map_info *mi);
 
-/*
- * Index of a device name; with create, a new name takes the lowest free
- * index (policy_commit.c, for test programs that edit one pair).
- */
-int policy_device_index(const struct policy_maps *m, const char *name,
-			bool create, __u32 *index);
-
 /* The matrix now in slot 0, every cell and the default. */
 int policy_read_matrix(const struct policy_maps *m,
 		       __u32 cells[P2PREACH_POLICY_CELLS]);
 /*
  * Put a new matrix holding cells into slot 0: decisions see the old
- * matrix or the new one, never a mix.
+ * matrix or the new one, never a mix. With pins, the matrix pin follows.
  */
 int policy_swap_matrix(const struct policy_maps *m,
 		       const __u32 cells[P2PREACH_POLICY_CELLS]);
@@ -64,11 +57,15 @@ int policy_read_state(const struct policy_maps *m, struct p2preach_state *st);
 int policy_write_state(const struct policy_maps *m,
 		       const struct p2preach_state *st);
 
-/* Zero the counters of every pair with device index i (a reused index). */
-int policy_reset_stats(const struct policy_maps *m, __u32 i);
+/* Drop the counters of every pair with an id in ids (a device left it). */
+struct id_set;
+int policy_reset_stats(const struct policy_maps *m, const struct id_set *ids);
 
-/* Counters of cell summed over every CPU. */
+/* Counters of cell summed over every CPU; zeros for a cell not counted yet. */
 int policy_read_stats(const struct policy_maps *m, __u32 cell,
 		      struct p2preach_pair_stats *sum);
+
+/* The cells that have counters, up to max (sorted); how many, or -errno. */
+int policy_stats_cells(const struct policy_maps *m, __u32 *cells, unsigned max);
 
 #endif

@@ -27,15 +27,25 @@ static bool valid(const struct policy *p)
 	return true;
 }
 
-/* The cell of file devices c and p: in the maps' index space. */
-static __u32 *cell(__u32 *cells, const __u32 *index, unsigned c, unsigned p)
+/* Rows and columns of file devices c and pr get verdict. */
+static void set_pair(__u32 *cells, const struct policy_ids *ids, unsigned c,
+		     unsigned pr, __u32 verdict)
 {
-	return &cells[p2preach_cell(index ? index[c] : c, index ? index[p] : p)];
+	if (!ids) {
+		if (c != pr)
+			cells[p2preach_cell(c, pr)] = verdict;
+		return;
+	}
+	if (ids[c].device == ids[pr].device)
+		return;
+	for_each_id(&ids[c].clients, ci)
+		for_each_id(&ids[pr].providers, pi)
+			cells[p2preach_cell(ci, pi)] = verdict;
 }
 
 /* Set client -> provider, either of them possibly POLICY_ANY. */
-static void set(__u32 *cells, const __u32 *index, unsigned nr, __u16 client,
-		__u16 provider, __u32 verdict)
+static void set(__u32 *cells, const struct policy_ids *ids, unsigned nr,
+		__u16 client, __u16 provider, __u32 verdict)
 {
 	unsigned c0 = client == POLICY_ANY ? 0 : client;
 	unsigned c1 = client == POLICY_ANY ? nr : client + 1u;
@@ -44,39 +54,52 @@ static void set(__u32 *cells, const __u32 *index, unsigned nr, __u16 client,
 
 	for (unsigned c = c0; c < c1; c++)
 		for (unsigned pr = p0; pr < p1; pr++)
-			if (c != pr)
-				*cell(cells, index, c, pr) = verdict;
+			set_pair(cells, ids, c, pr, verdict);
 }
 
-/* Distinct indices inside the matrix, or the rules would land elsewhere. */
-static bool valid_index(const struct policy *p, const __u32 *index)
-{
-	for (unsigned i = 0; index && i < p->nr_devices; i++) {
-		if (index[i] >= P2PREACH_MAX_DEVICES)
-			return false;
-		for (unsigned j = 0; j < i; j++)
-			if (index[i] == index[j])
-				return false;
-	}
-	return true;
-}
-
-int policy_resolve(const struct policy *p, const __u32 *index,
+int policy_resolve(const struct policy *p, const struct policy_ids *ids,
 		   __u32 cells[P2PREACH_POLICY_CELLS])
 {
-	if (!p || !cells || !valid(p) || !valid_index(p, index))
+	if (!p || !cells || !valid(p))
 		return -EINVAL;
 	for (unsigned i = 0; i < P2PREACH_POLICY_CELLS; i++)
 		cells[i] = p->default_verdict;
 	for (unsigned i = 0; i < p->nr_rules; i++) {
 		const struct policy_rule *r = &p->rules[i];
 
-		set(cells, index, p->nr_devices, r->client, r->provider, r->verdict);
+		set(cells, ids, p->nr_devices, r->client, r->provider, r->verdict);
 		if (r->both)
-			set(cells, index, p->nr_devices, r->provider, r->client,
+			set(cells, ids, p->nr_devices, r->provider, r->client,
 			    r->verdict);
 	}
 	return 0;
+}
+
+void policy_ids_of(const struct policy *p, const struct reach_ids *t,
+		   struct policy_ids *out)
+{
+	char dev[P2PREACH_NAME_LEN], other[P2PREACH_NAME_LEN];
+	int rank, r;
+
+	for (unsigned i = 0; i < p->nr_devices; i++) {
+		struct policy_ids *d = &out[i];
+
+		memset(d, 0, sizeof(*d));
+		d->device = i;
+		/* The parser checked the name: it splits. */
+		if (reach_name_parse(p->devices[i].name, dev, &rank, NULL, 0))
+			continue;
+		for (unsigned j = 0; j < i; j++) {
+			if (!reach_name_parse(p->devices[j].name, other, &r, NULL, 0) &&
+			    !strcmp(dev, other)) {
+				d->device = out[j].device;
+				break;
+			}
+		}
+		reach_ids_select(t, dev, P2PREACH_ROLE_CLIENT, &d->clients);
+		reach_ids_select(t, p->devices[i].name, P2PREACH_ROLE_PROVIDER,
+				 &d->providers);
+	}
 }
 
 unsigned policy_device_count(const struct policy *p)

@@ -1,30 +1,47 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* A parsed policy as the kernel sees it: one verdict per ordered pair. */
+/* A parsed policy as the kernel sees it: one verdict per pair of ids. */
 #ifndef P2PREACH_POLICY_RULES_H
 #define P2PREACH_POLICY_RULES_H
 
 #include <linux/types.h>
+#include "id_set.h"
 #include "p2preach.h"
 #include "policy_file.h"
+#include "reach_ids.h"
+
+/* Where device i of a file is in the matrix. */
+struct policy_ids {
+	struct id_set clients;		/* its rows: the ids it accesses with */
+	struct id_set providers;	/* its columns: the ids of its memory */
+	__u32 device;			/* the same for names of one device */
+};
 
 /*
- * Fill the cells of the verdict matrix as the maps hold it: device i of
- * the file has index[i] in the maps (NULL: i itself). Every cell gets the
- * default verdict, the default cell included, then each rule in order, so
- * later rules win; '*' is every declared device, '<->' sets both
- * directions. The diagonal keeps the default: a device reaching its own
- * memory is not a peer access. Returns 0, or -EINVAL (cells untouched) if
- * p is not a policy the parser could have made or index is not distinct
- * indices inside the matrix.
+ * The ids of each device of p (p->nr_devices entries of out) as t lists
+ * them: a device name stands for its client ids and every provider id of
+ * the device, "name/N" for the client ids of the device and its Nth
+ * provider. A device without ids (absent) has empty sets.
  */
-int policy_resolve(const struct policy *p, const __u32 *index,
+void policy_ids_of(const struct policy *p, const struct reach_ids *t,
+		   struct policy_ids *out);
+
+/*
+ * Fill the cells of the verdict matrix: device i of the file has ids[i]
+ * (NULL: device i is client i and provider i). Every cell gets the default
+ * verdict, the default cell included, then each rule in order, so later
+ * rules win; '*' is every declared device, '<->' sets both directions. A
+ * device reaching its own memory is not a peer access: those cells keep
+ * the default. Returns 0, or -EINVAL (cells untouched) if p is not a
+ * policy the parser could have made.
+ */
+int policy_resolve(const struct policy *p, const struct policy_ids *ids,
 		   __u32 cells[P2PREACH_POLICY_CELLS]);
 
 unsigned policy_device_count(const struct policy *p);
-/* Alias and dev_name() of device i; NULL when there is no device i. */
+/* Alias and name of device i; NULL when there is no device i. */
 const char *policy_device_alias(const struct policy *p, unsigned i);
 const char *policy_device_name(const struct policy *p, unsigned i);
-/* Index of the device with this alias or dev_name(), or -ENOENT. */
+/* Index of the device with this alias or name, or -ENOENT. */
 int policy_device_lookup(const struct policy *p, const char *alias_or_name);
 
 #endif

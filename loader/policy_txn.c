@@ -5,142 +5,170 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
 #include "policy_rules.h"
 #include "policy_txn.h"
 
-unsigned txn_device_count(const struct policy_snapshot *s)
+bool txn_owner_is(const struct p2preach_owner *o, const struct reach_id *e)
 {
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < P2PREACH_MAX_DEVICES; i++)
-		n += s->names.name[i][0] != '\0';
-	return n;
+	return o->role == e->role && o->index == e->index &&
+	       !strncmp(o->dev_name, e->dev_name, sizeof(o->dev_name));
 }
 
-/* The lowest index free in both (taken: indices given out meanwhile). */
-static int free_index(const struct policy_snapshot *s, const bool *taken)
+static void own(struct p2preach_owner *o, const struct reach_id *e)
 {
-	for (int i = 0; i < P2PREACH_MAX_DEVICES; i++)
-		if (!s->names.name[i][0] && !(taken && taken[i]))
-			return i;
-	return -1;
+	memset(o, 0, sizeof(*o));
+	if (!e)
+		return;
+	o->role = e->role;
+	o->index = e->index;
+	snprintf(o->dev_name, sizeof(o->dev_name), "%s", e->dev_name);
 }
 
-static void set_name(struct policy_snapshot *s, unsigned i, const char *name,
-		     const char *alias)
+/* p's verdicts for the ids of t, in a matrix on the heap; NULL on error. */
+static __u32 *resolve(const struct policy *p, const struct reach_ids *t)
 {
-	memset(s->names.name[i], 0, sizeof(s->names.name[i]));
-	memset(s->names.alias[i], 0, sizeof(s->names.alias[i]));
-	snprintf(s->names.name[i], sizeof(s->names.name[i]), "%s", name);
-	if (alias)
-		snprintf(s->names.alias[i], sizeof(s->names.alias[i]), "%s", alias);
+	struct policy_ids *ids = calloc(p->nr_devices ? p->nr_devices : 1, sizeof(*ids));
+	__u32 *cells = malloc(sizeof(*cells) * P2PREACH_POLICY_CELLS);
+
+	if (ids && cells && p->nr_devices <= P2PREACH_MAX_DEVICES) {
+		policy_ids_of(p, t, ids);
+		if (!policy_resolve(p, ids, cells)) {
+			free(ids);
+			return cells;
+		}
+	}
+	free(ids);
+	free(cells);
+	return NULL;
 }
 
 int txn_apply_file(const struct policy_snapshot *cur, const struct policy *p,
-		   struct policy_snapshot *next, char *err, size_t errlen)
+		   const struct reach_ids *t, struct policy_snapshot *next)
 {
-	bool taken[P2PREACH_MAX_DEVICES] = { false };
-	__u32 index[P2PREACH_MAX_DEVICES];
-	int k;
+	__u32 *cells = resolve(p, t);
 
-	if (p->nr_devices > P2PREACH_MAX_DEVICES)
-		return -EINVAL;
-	/* Kept devices keep their index; new ones take indices now unused. */
-	for (unsigned i = 0; i < p->nr_devices; i++) {
-		k = names_index(&cur->names, p->devices[i].name);
-		if (k >= 0) {
-			index[i] = k;
-			taken[k] = true;
-		}
-	}
-	for (unsigned i = 0; i < p->nr_devices; i++) {
-		if (names_index(&cur->names, p->devices[i].name) >= 0)
-			continue;
-		k = free_index(cur, taken);
-		if (k < 0) {
-			snprintf(err, errlen, "too many devices: the running policy and the new one name more than %d together; detach first",
-				 P2PREACH_MAX_DEVICES);
-			return -ENOSPC;
-		}
-		index[i] = k;
-		taken[k] = true;
-	}
 	*next = *cur;
-	if (policy_resolve(p, index, next->cells)) {
-		*next = *cur;
+	if (!cells)
 		return -EINVAL;
+	memcpy(next->cells, cells, sizeof(next->cells));
+	free(cells);
+	memset(next->state.aliases, 0, sizeof(next->state.aliases));
+	for (unsigned i = 0; i < p->nr_devices; i++) {
+		snprintf(next->state.aliases[i].alias, sizeof(next->state.aliases[i].alias),
+			 "%s", p->devices[i].alias);
+		snprintf(next->state.aliases[i].name, sizeof(next->state.aliases[i].name),
+			 "%s", p->devices[i].name);
 	}
-	memset(&next->names, 0, sizeof(next->names));
-	for (unsigned i = 0; i < p->nr_devices; i++)
-		set_name(next, index[i], p->devices[i].name, p->devices[i].alias);
-	/* The file says everything: bad entries of the map go with the rest. */
-	next->nr_bad = 0;
+	for (__u32 id = 0; id < P2PREACH_MAX_DEVICES; id++)
+		own(&next->state.owners[id], reach_ids_find(t, id));
 	return 0;
 }
 
-int txn_add_device(struct policy_snapshot *next, const char *name, char *err,
-		   size_t errlen)
+unsigned txn_follow(const struct policy_snapshot *cur, const struct policy *p,
+		    const struct reach_ids *t, const struct id_set *retired,
+		    struct policy_snapshot *next)
 {
-	int i = names_index(&next->names, name);
+	__u32 deflt = cur->cells[P2PREACH_DEFAULT_CELL], *want = NULL;
+	struct id_set moved = { 0 };
+	unsigned n = 0;
 
-	if (i >= 0)
-		return i;
-	for (unsigned b = 0; b < next->nr_bad; b++) {
-		if (strcmp(next->bad[b].name, name))
+	*next = *cur;
+	for (__u32 id = 0; id < P2PREACH_MAX_DEVICES; id++) {
+		const struct p2preach_owner *o = &cur->state.owners[id];
+		const struct reach_id *e = reach_ids_find(t, id);
+
+		if (o->role == P2PREACH_ROLE_NONE && !e)
 			continue;
-		/* Anyone with bpftool can write the map. */
-		snprintf(err, errlen, "device %s has index %u in the map, beyond the matrix (at most %d devices)",
-			 name, next->bad[b].index, P2PREACH_MAX_DEVICES);
-		return -ERANGE;
+		if (o->role != P2PREACH_ROLE_NONE && e && txn_owner_is(o, e) &&
+		    !(retired && id_set_has(retired, id)))
+			continue;
+		id_set_add(&moved, id);
+		own(&next->state.owners[id], e);
+		n++;
 	}
-	if (!*name || strlen(name) >= P2PREACH_NAME_LEN) {
-		snprintf(err, errlen, "bad device name '%s'", name);
-		return -EINVAL;
+	if (!n)
+		return 0;
+	/* Without p's verdicts (none, or out of memory) new ids get the default. */
+	if (p)
+		want = resolve(p, t);
+	for (__u32 c = 0; c < P2PREACH_MAX_DEVICES; c++) {
+		for (__u32 pr = 0; pr < P2PREACH_MAX_DEVICES; pr++) {
+			__u32 cell = p2preach_cell(c, pr);
+
+			if (!id_set_has(&moved, c) && !id_set_has(&moved, pr))
+				continue;
+			next->cells[cell] = want && reach_ids_find(t, c) &&
+					    reach_ids_find(t, pr) ? want[cell] : deflt;
+		}
 	}
-	i = free_index(next, NULL);
-	if (i < 0) {
-		snprintf(err, errlen, "no room for device %s (at most %d devices)",
-			 name, P2PREACH_MAX_DEVICES);
-		return -ENOSPC;
-	}
-	set_name(next, i, name, NULL);
-	return i;
+	free(want);
+	return n;
 }
 
-int txn_edit_pair(const struct policy_snapshot *cur, const char *client,
+/* Every client id of client may reach every provider id of provider. */
+static int set_pair(struct policy_snapshot *next, const struct reach_ids *t,
+		    const char *client, const char *provider, __u32 verdict,
+		    char *err, size_t errlen)
+{
+	struct id_set cs, ps;
+	int ret;
+
+	ret = names_select(&next->state, t, client, P2PREACH_ROLE_CLIENT, &cs, err, errlen);
+	if (!ret)
+		ret = names_select(&next->state, t, provider, P2PREACH_ROLE_PROVIDER, &ps,
+				   err, errlen);
+	if (ret)
+		return ret;
+	for_each_id(&cs, c)
+		for_each_id(&ps, pr)
+			next->cells[p2preach_cell(c, pr)] = verdict;
+	return 0;
+}
+
+int txn_edit_pair(const struct policy_snapshot *cur, const struct policy *p,
+		  const struct reach_ids *t, const char *client,
 		  const char *provider, __u32 verdict, bool both,
 		  struct policy_snapshot *next, char *err, size_t errlen)
 {
-	int c, p;
+	char c[P2PREACH_NAME_LEN], pr[P2PREACH_NAME_LEN];
+	int ret;
 
-	if (verdict >= P2PREACH_NR_VERDICTS || !strcmp(client, provider)) {
-		snprintf(err, errlen, "bad edit of %s -> %s", client, provider);
+	*next = *cur;
+	if (verdict >= P2PREACH_NR_VERDICTS) {
+		snprintf(err, errlen, "bad verdict %u for %s -> %s", verdict, client, provider);
 		return -EINVAL;
 	}
-	*next = *cur;
-	c = txn_add_device(next, client, err, errlen);
-	p = c < 0 ? c : txn_add_device(next, provider, err, errlen);
-	if (c < 0 || p < 0) {
-		*next = *cur;
-		return c < 0 ? c : p;
+	ret = names_resolve(&cur->state, client, c, err, errlen);
+	if (!ret)
+		ret = names_resolve(&cur->state, provider, pr, err, errlen);
+	if (ret)
+		return ret;
+	if (names_same_device(c, pr)) {
+		snprintf(err, errlen, "'%s' and '%s' are the same device", client, provider);
+		return -EINVAL;
 	}
-	next->cells[p2preach_cell(c, p)] = verdict;
-	if (both)
-		next->cells[p2preach_cell(p, c)] = verdict;
-	return 0;
+	txn_follow(cur, p, t, NULL, next);
+	ret = set_pair(next, t, client, provider, verdict, err, errlen);
+	if (!ret && both)
+		ret = set_pair(next, t, provider, client, verdict, err, errlen);
+	if (ret)
+		*next = *cur;
+	return ret;
 }
 
-static void change(struct txn_change *ch, const char *client,
-		   const char *provider, __u32 from, __u32 to)
+/* An id of t whose cells s has written, in role. */
+static bool owned(const struct policy_snapshot *s, const struct reach_ids *t,
+		  __u32 id, __u32 role)
 {
-	snprintf(ch->client, sizeof(ch->client), "%s", client);
-	snprintf(ch->provider, sizeof(ch->provider), "%s", provider);
-	ch->from = from;
-	ch->to = to;
+	const struct reach_id *e = reach_ids_find(t, id);
+
+	return e && e->role == role && id < P2PREACH_MAX_DEVICES &&
+	       txn_owner_is(&s->state.owners[id], e);
 }
 
 unsigned txn_diff(const struct policy_snapshot *file,
-		  const struct policy_snapshot *live,
+		  const struct policy_snapshot *live, const struct reach_ids *t,
 		  struct txn_change *changes, unsigned max)
 {
 	__u32 deflt = file->cells[P2PREACH_DEFAULT_CELL];
@@ -148,34 +176,32 @@ unsigned txn_diff(const struct policy_snapshot *file,
 
 	if (live->cells[P2PREACH_DEFAULT_CELL] != deflt) {
 		if (n < max)
-			change(&changes[n], "", "", deflt,
-			       live->cells[P2PREACH_DEFAULT_CELL]);
+			changes[n] = (struct txn_change){ TXN_DEFAULT, TXN_DEFAULT, deflt,
+							  live->cells[P2PREACH_DEFAULT_CELL] };
 		n++;
 	}
-	for (unsigned c = 0; c < P2PREACH_MAX_DEVICES; c++) {
-		for (unsigned p = 0; p < P2PREACH_MAX_DEVICES; p++) {
-			__u32 cell = p2preach_cell(c, p), want;
+	for (__u32 c = 0; c < P2PREACH_MAX_DEVICES; c++) {
+		if (!owned(live, t, c, P2PREACH_ROLE_CLIENT))
+			continue;
+		for (__u32 p = 0; p < P2PREACH_MAX_DEVICES; p++) {
+			__u32 cell = p2preach_cell(c, p);
 
-			if (c == p || !live->names.name[c][0] || !live->names.name[p][0])
-				continue;
-			/* A device the file does not name gets its default. */
-			want = strcmp(file->names.name[c], live->names.name[c]) ||
-			       strcmp(file->names.name[p], live->names.name[p]) ?
-			       deflt : file->cells[cell];
-			if (live->cells[cell] == want)
+			if (!owned(live, t, p, P2PREACH_ROLE_PROVIDER) ||
+			    !strcmp(reach_ids_find(t, c)->dev_name, reach_ids_find(t, p)->dev_name) ||
+			    live->cells[cell] == file->cells[cell])
 				continue;
 			if (n < max)
-				change(&changes[n], live->names.name[c],
-				       live->names.name[p], want, live->cells[cell]);
+				changes[n] = (struct txn_change){ c, p, file->cells[cell],
+								  live->cells[cell] };
 			n++;
 		}
 	}
 	return n;
 }
 
-int txn_live_edits(const struct policy_snapshot *live, const char *file,
-		   struct txn_change *changes, unsigned max, unsigned *n,
-		   bool *changed, char *err, size_t errlen)
+int txn_live_edits(const struct policy_snapshot *live, const struct reach_ids *t,
+		   const char *file, struct txn_change *changes, unsigned max,
+		   unsigned *n, bool *changed, char *err, size_t errlen)
 {
 	struct policy_snapshot *want = malloc(sizeof(*want));
 	struct policy *p = malloc(sizeof(*p));
@@ -185,10 +211,12 @@ int txn_live_edits(const struct policy_snapshot *live, const char *file,
 		snprintf(err, errlen, "out of memory");
 	if (!ret)
 		ret = policy_file_parse(file, p, err, errlen);
-	if (!ret)
-		ret = txn_apply_file(live, p, want, err, errlen);
+	if (!ret && txn_apply_file(live, p, t, want)) {
+		snprintf(err, errlen, "%s: out of memory", file);
+		ret = -ENOMEM;
+	}
 	if (!ret) {
-		*n = txn_diff(want, live, changes, max);
+		*n = txn_diff(want, live, t, changes, max);
 		*changed = p->text_hash != live->state.file_hash ||
 			   strcmp(file, live->state.file);
 	}

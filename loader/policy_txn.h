@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A change to the running policy as a transaction: read a snapshot of the
- * maps once, compute the next snapshot with the pure functions below,
- * then commit it (policy_commit.h), which undoes what it did on failure.
- * Pure: no libbpf, no kernel; everything here is unit-tested.
+ * maps and the kernel's ids once, compute the next snapshot with the pure
+ * functions below, then commit it (policy_commit.h), which undoes what it
+ * did on failure. Pure: no libbpf, no kernel; everything here is
+ * unit-tested.
  */
 #ifndef P2PREACH_POLICY_TXN_H
 #define P2PREACH_POLICY_TXN_H
@@ -11,79 +12,78 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
-#include "names.h"
+#include "id_set.h"
 #include "p2preach.h"
 #include "policy_file.h"
+#include "reach_ids.h"
 
-/* A name in p2p_devices whose index does not fit the matrix (bpftool). */
-struct bad_device {
-	char name[P2PREACH_NAME_LEN];
-	__u32 index;
-};
-
-/* Everything the maps say, by device index. */
+/* Everything the maps say. */
 struct policy_snapshot {
-	struct name_table names;	/* "" where an index is free */
 	__u32 cells[P2PREACH_POLICY_CELLS];
 	struct p2preach_state state;
-	unsigned nr_bad;
-	struct bad_device bad[P2PREACH_MAX_DEVICES];
 };
 
-/* Devices in the snapshot. */
-unsigned txn_device_count(const struct policy_snapshot *s);
+/* Were the cells of an id with owner o written for id e? */
+bool txn_owner_is(const struct p2preach_owner *o, const struct reach_id *e);
 
 /*
- * next: cur with the policy of file p in force. Devices already in cur
- * keep their index, so no decision ever reads a cell meant for another
- * pair; new ones take the lowest indices cur leaves free; devices the
- * file does not name go, bad entries too. The aliases are the file's.
- * 0, -ENOSPC (too many devices together, with a message in err) or
- * -EINVAL (p is not a parsed policy).
+ * next: cur with the policy of file p in force for the ids of t: every
+ * cell as p says (its default for what no rule covers and for ids of
+ * devices p does not name), p's aliases, and every id of t in the matrix
+ * recorded as the owner of its cells. 0, or -EINVAL (p is not a parsed
+ * policy; next is cur then).
  */
 int txn_apply_file(const struct policy_snapshot *cur, const struct policy *p,
-		   struct policy_snapshot *next, char *err, size_t errlen);
+		   const struct reach_ids *t, struct policy_snapshot *next);
 
 /*
- * The index of a dev_name in next, added at the lowest free index if it
- * is new: the one index allocator. Index, or -ERANGE (a bad entry of the
- * map), -EINVAL or -ENOSPC with a message in err.
+ * next: cur with its cells brought up to the ids of t. An id whose cells
+ * were written for a device that is not the one t shows under it (none,
+ * or another), or that is in retired (a remove event came, whatever sysfs
+ * shows now), gets the default in its row and column; an id of t the
+ * cells are not written for gets the verdicts p gives it (the default
+ * with p NULL). Pairs of ids that stay keep their cells, so edits made
+ * with the CLI stay. Returns how many ids changed hands.
  */
-int txn_add_device(struct policy_snapshot *next, const char *name, char *err,
-		   size_t errlen);
+unsigned txn_follow(const struct policy_snapshot *cur, const struct policy *p,
+		    const struct reach_ids *t, const struct id_set *retired,
+		    struct policy_snapshot *next);
 
 /*
- * next: cur with client -> provider (and back, with both) set to verdict.
- * Names are dev_names; one not in cur takes the lowest free index.
- * 0, -ERANGE (a bad entry of the map) or -ENOSPC, with a message in err.
+ * next: cur followed (txn_follow() with p), then client -> provider (and
+ * back, with both) set to verdict for every client id of client and
+ * provider id of provider. client and provider are what the admin typed:
+ * aliases of cur or names (names.h). 0, -EINVAL or -ENOENT with a message
+ * in err; next is cur then.
  */
-int txn_edit_pair(const struct policy_snapshot *cur, const char *client,
+int txn_edit_pair(const struct policy_snapshot *cur, const struct policy *p,
+		  const struct reach_ids *t, const char *client,
 		  const char *provider, __u32 verdict, bool both,
 		  struct policy_snapshot *next, char *err, size_t errlen);
 
-/* One pair whose verdict differs between two snapshots. */
+/* A cell whose verdict differs between two snapshots. */
+#define TXN_DEFAULT	P2PREACH_ALL_PROVIDERS	/* client and provider of the default */
 struct txn_change {
-	char client[P2PREACH_NAME_LEN], provider[P2PREACH_NAME_LEN];
+	__u32 client, provider;		/* ids, or TXN_DEFAULT */
 	__u32 from, to;
 };
 
 /*
- * The pairs of live whose verdict is not the one file gives them (both
- * with the same device indices, as txn_apply_file() makes them), the
- * default too (empty names). Fills up to max changes; returns how many
- * there are.
+ * The pairs of live whose verdict is not the one file gives them, over
+ * the ids of t whose cells live has written, and the default. Fills up to
+ * max changes; returns how many there are.
  */
 unsigned txn_diff(const struct policy_snapshot *file,
-		  const struct policy_snapshot *live,
+		  const struct policy_snapshot *live, const struct reach_ids *t,
 		  struct txn_change *changes, unsigned max);
 
 /*
- * txn_diff() of live against what file says now (parsed here, given the
- * indices of live), and whether file's text or name differs from the one
- * last applied. 0, or -errno with a message in err.
+ * txn_diff() of live against what file says now (parsed here), and
+ * whether file's text or name differs from the one last applied. 0, or
+ * -errno with a message in err.
  */
-int txn_live_edits(const struct policy_snapshot *live, const char *file,
-		   struct txn_change *changes, unsigned max, unsigned *n,
-		   bool *changed, char *err, size_t errlen);
+int txn_live_edits(const struct policy_snapshot *live, const struct reach_ids *t,
+		   const char *file, struct txn_change *changes, unsigned max,
+		   unsigned *n, bool *changed, char *err, size_t errlen);
 
 #endif

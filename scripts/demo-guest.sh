@@ -36,6 +36,10 @@ reload() {
 
 say "Two devices with device-private memory (lib/test_hmm.c), on the patched kernel"
 ls -d /sys/devices/hmm_dmirror*
+echo "The kernel gives each an id as a client (it accesses memory) and one as a provider (its memory):"
+for d in /sys/kernel/mm/pagemap_reach/devices/*; do
+	echo "  id ${d##*/}: $(cat $d/dev_name) $(cat $d/role)"
+done
 echo "Without a policy the kernel does what Linux always did:"
 decision
 

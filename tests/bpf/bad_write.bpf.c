@@ -7,9 +7,9 @@
 char LICENSE[] SEC("license") = "GPL";
 
 SEC("struct_ops")
-int BPF_PROG(decide, struct device *client, struct device *provider,
-	     struct dev_pagemap *pgmap, enum pagemap_reach_access access,
-	     enum pagemap_reach_origin origin)
+int BPF_PROG(decide, u32 client_id, u32 provider_id,
+	     struct device *client, struct device *provider,
+	     enum pagemap_reach_access access, enum pagemap_reach_origin origin)
 {
 	client->id = 42;
 	return PAGEMAP_REACH_DENY;

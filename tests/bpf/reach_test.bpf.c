@@ -15,6 +15,7 @@
 char LICENSE[] SEC("license") = "GPL";
 
 extern int bpf_pagemap_reach_changed(void) __ksym;
+extern int bpf_pagemap_reach_provider_changed(__u32 provider_id) __ksym;
 extern int bpf_pci_p2pdma_distance(const char *client, __u32 client__sz,
 					  const char *provider,
 					  __u32 provider__sz) __ksym;
@@ -59,9 +60,9 @@ static __always_inline int dmirror_index(struct device *dev)
 }
 
 SEC("struct_ops")
-int BPF_PROG(decide, struct device *client, struct device *provider,
-	     struct dev_pagemap *pgmap, enum pagemap_reach_access access,
-	     enum pagemap_reach_origin origin)
+int BPF_PROG(decide, u32 client_id, u32 provider_id,
+	     struct device *client, struct device *provider,
+	     enum pagemap_reach_access access, enum pagemap_reach_origin origin)
 {
 	int c = dmirror_index(client), p = dmirror_index(provider);
 	__u32 key = (origin ? 2 : 0) + (access ? 1 : 0), cell;
@@ -79,18 +80,18 @@ int BPF_PROG(decide, struct device *client, struct device *provider,
 }
 
 SEC("struct_ops")
-int BPF_PROG(deny_all, struct device *client, struct device *provider,
-	     struct dev_pagemap *pgmap, enum pagemap_reach_access access,
-	     enum pagemap_reach_origin origin)
+int BPF_PROG(deny_all, u32 client_id, u32 provider_id,
+	     struct device *client, struct device *provider,
+	     enum pagemap_reach_access access, enum pagemap_reach_origin origin)
 {
 	return PAGEMAP_REACH_DENY;
 }
 
 /* Returns a value outside the verdicts: the kernel must deny and count. */
 SEC("struct_ops")
-int BPF_PROG(bogus, struct device *client, struct device *provider,
-	     struct dev_pagemap *pgmap, enum pagemap_reach_access access,
-	     enum pagemap_reach_origin origin)
+int BPF_PROG(bogus, u32 client_id, u32 provider_id,
+	     struct device *client, struct device *provider,
+	     enum pagemap_reach_access access, enum pagemap_reach_origin origin)
 {
 	return 42;
 }
@@ -99,6 +100,12 @@ SEC("syscall")
 int changed(void *ctx)
 {
 	return bpf_pagemap_reach_changed();
+}
+
+SEC("syscall")
+int provider_changed(__u32 *provider_id)
+{
+	return bpf_pagemap_reach_provider_changed(*provider_id);
 }
 
 SEC("syscall")

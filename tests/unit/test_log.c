@@ -53,7 +53,7 @@ static void libbpf_line(enum log_prio prio, const char *fmt, ...)
 static void plain(void)
 {
 	log_setup(false, false);
-	libbpf_line(LOG_PRIO_WARN, "libbpf: map '%s': failed\n", "p2p_devices");
+	libbpf_line(LOG_PRIO_WARN, "libbpf: map '%s': failed\n", "p2p_stats");
 	libbpf_line(LOG_PRIO_DEBUG, "libbpf: loading %s\n", "object");
 	log_err("cannot read the policy: %s", "No such file or directory");
 	log_info("waiting for another edit");
@@ -77,7 +77,7 @@ static void test_plain(void **state)
 {
 	(void)state;
 	assert_string_equal(stderr_of(plain),
-			    "p2preach: warning: libbpf: map 'p2p_devices': failed\n"
+			    "p2preach: warning: libbpf: map 'p2p_stats': failed\n"
 			    "p2preach: cannot read the policy: No such file or directory\n"
 			    "p2preach: waiting for another edit\n");
 	assert_null(log_json_error());

@@ -18,9 +18,9 @@
 #include "metrics.h"
 
 static struct stats_pair pairs[] = {
-	{ "hmm_dmirror0", "hmm_dmirror1", "gpu0", "gpu1", { { 1, 2, 3 }, 4 } },
+	{ "hmm_dmirror0", "hmm_dmirror1", "gpu0", "gpu1", { { 1, 2, 3 }, 4 }, 0, 3 },
 	/* Names are the kernel's dev_name(): escape what the format needs. */
-	{ "a\"b", "c\\d\ne", "x", "y", { { 0, 0, 18446744073709551615ull }, 0 } },
+	{ "a\"b", "c\\d\ne", "x", "y", { { 0, 0, 18446744073709551615ull }, 0 }, 4, 5 },
 };
 
 static const struct stats_report report = {
@@ -70,7 +70,7 @@ static const char gauges[] =
 	"# TYPE p2preach_policy_generation gauge\n"
 	"p2preach_policy_generation 7\n";
 
-#define HELP " Peer access decisions by ordered pair (client accessing provider's memory) and verdict; an empty client and provider count pairs with a device not in the policy.\n"
+#define HELP " Peer access decisions by ordered pair (client accessing provider's memory) and verdict; an empty client and provider count pairs with an id past the matrix.\n"
 
 /* The two formats differ in the counter family's name and the last line. */
 static void test_formats(void **state)

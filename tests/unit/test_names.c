@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of name resolution on the command line (loader/names.c) and of
- * device events (loader/uevent.c), against a fake sysfs tree.
+ * Unit tests of the names an admin uses (loader/names.c), over the ids of
+ * the fake sysfs tree tests/unit/sysfs/good, and of the id events the
+ * daemon follows (loader/uevent.c).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,170 +14,286 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "names.h"
 #include "uevent.h"
 
-static char sysfs[64];
-static struct name_table t;
+static struct reach_ids t;
+static struct p2preach_state st;
 static char name[P2PREACH_NAME_LEN], err[512];
 
-static void mkdirs(const char *rel)
+static void alias(unsigned i, const char *a, const char *n)
 {
-	char cmd[512];
-
-	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/%s'", sysfs, rel);
-	assert_int_equal(system(cmd), 0);
+	snprintf(st.aliases[i].alias, sizeof(st.aliases[i].alias), "%s", a);
+	snprintf(st.aliases[i].name, sizeof(st.aliases[i].name), "%s", n);
 }
 
 static int setup(void **state)
 {
 	(void)state;
-	strcpy(sysfs, "/tmp/p2preach-sysfs-XXXXXX");
-	if (!mkdtemp(sysfs))
-		return -1;
-	mkdirs("bus/pci/devices/0000:3b:00.0");
-	mkdirs("class/drm/card0");
-	mkdirs("devices/hmm_dmirror0");
-	mkdirs("devices/virtual/misc/fake0");
-	memset(&t, 0, sizeof(t));
-	strcpy(t.alias[0], "gpu0");
-	strcpy(t.name[0], "0000:3b:00.0");
-	strcpy(t.alias[3], "gpu1");
-	strcpy(t.name[3], "0000:5e:00.0");	/* in the policy, not present */
-	strcpy(t.name[5], "hmm_dmirror1");	/* no alias */
-	strcpy(t.alias[7], "hmm_dmirror1");	/* an alias clashing with a name */
-	strcpy(t.name[7], "0000:86:00.0");
-	return 0;
+	memset(&st, 0, sizeof(st));
+	alias(0, "gpu0", "0000:3b:00.0");
+	alias(1, "tile1", "0000:3b:00.0/1");
+	alias(2, "gpu1", "0000:af:00.0");	/* in the policy, absent */
+	alias(5, "hmm_dmirror1", "hmm_dmirror0");	/* an alias that is a name */
+	alias(7, "big", "0000:5e:00.0");	/* client id past the matrix */
+	return reach_ids_read("tests/unit/sysfs/good", &t);
 }
 
 static int teardown(void **state)
 {
-	char cmd[512];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", sysfs);
-	return system(cmd);
+	reach_ids_free(&t);
+	return 0;
 }
 
-static void test_alias(void **state)
+static void test_resolve(void **state)
 {
-	(void)state;
-	assert_int_equal(names_resolve(&t, "gpu0", sysfs, name, err, sizeof(err)), 0);
-	assert_string_equal(name, "0000:3b:00.0");
-	assert_int_equal(names_resolve(&t, "gpu1", sysfs, name, err, sizeof(err)), 3);
-	assert_string_equal(name, "0000:5e:00.0");
-}
-
-static void test_dev_name_in_policy(void **state)
-{
-	(void)state;
-	assert_int_equal(names_resolve(&t, "0000:5e:00.0", sysfs, name, err, sizeof(err)), 3);
-	assert_string_equal(name, "0000:5e:00.0");
-}
-
-static void test_alias_wins_over_name(void **state)
-{
-	(void)state;
-	/* As in the policy file: an alias is looked up before a dev_name. */
-	assert_int_equal(names_resolve(&t, "hmm_dmirror1", sysfs, name, err, sizeof(err)), 7);
-	assert_string_equal(name, "0000:86:00.0");
-}
-
-static void test_new_present_device(void **state)
-{
-	(void)state;
-	assert_int_equal(names_resolve(&t, "card0", sysfs, name, err, sizeof(err)), NAMES_NEW);
-	assert_string_equal(name, "card0");
-	assert_int_equal(names_resolve(&t, "hmm_dmirror0", sysfs, name, err, sizeof(err)), NAMES_NEW);
-	assert_int_equal(names_resolve(&t, "fake0", sysfs, name, err, sizeof(err)), NAMES_NEW);
-}
-
-static void test_err_unknown(void **state)
-{
-	char want[512];
+	static const struct {
+		const char *word, *name;
+	} cases[] = {
+		{ "gpu0", "0000:3b:00.0" },
+		{ "tile1", "0000:3b:00.0/1" },
+		/* Names need no alias; an alias wins over a name, as in the file. */
+		{ "hmm_dmirror0/0", "hmm_dmirror0/0" },
+		{ "hmm_dmirror1", "hmm_dmirror0" },
+		/* An alias and a provider of its device, as show labels them. */
+		{ "gpu0/0", "0000:3b:00.0/0" },
+		/* Not for an alias of one provider: that is a name, of nothing. */
+		{ "tile1/0", "tile1/0" },
+	};
 
 	(void)state;
-	assert_int_equal(names_resolve(&t, "gpu9", sysfs, name, err, sizeof(err)), -ENOENT);
-	snprintf(want, sizeof(want),
-		 "unknown device 'gpu9' (not an alias or device of the policy, and no such device in %s)",
-		 sysfs);
-	assert_string_equal(err, want);
-	/* Path and glob characters never match a sysfs entry. */
-	assert_int_equal(names_resolve(&t, "*", sysfs, name, err, sizeof(err)), -ENOENT);
-	assert_int_equal(names_resolve(&t, "../devices", sysfs, name, err, sizeof(err)), -ENOENT);
-	assert_int_equal(names_resolve(&t, "..", sysfs, name, err, sizeof(err)), -ENOENT);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(names_resolve(&st, cases[i].word, name, err, sizeof(err)), 0);
+		assert_string_equal(name, cases[i].name);
+	}
 }
 
-static void test_err_length(void **state)
+static void test_resolve_bad(void **state)
 {
 	char long_name[P2PREACH_NAME_LEN + 1];
 
 	(void)state;
-	assert_int_equal(names_resolve(&t, "", sysfs, name, err, sizeof(err)), -EINVAL);
+	assert_int_equal(names_resolve(&st, "", name, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "bad device '' (1 to 63 characters)");
 	memset(long_name, 'x', P2PREACH_NAME_LEN);
 	long_name[P2PREACH_NAME_LEN] = '\0';
-	assert_int_equal(names_resolve(&t, long_name, sysfs, name, err, sizeof(err)), -EINVAL);
+	assert_int_equal(names_resolve(&st, long_name, name, err, sizeof(err)), -EINVAL);
+	assert_int_equal(names_resolve(&st, "gpu0/x", name, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "bad provider in 'gpu0/x': after '/' comes the number of one of the device's providers (0, 1, ...)");
 }
 
-static void test_free_slot_alias_ignored(void **state)
+static void assert_ids(const struct id_set *s, const char *want)
 {
-	struct name_table u;
+	char got[256] = "";
+
+	for_each_id(s, id)
+		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%u",
+			 got[0] ? " " : "", id);
+	assert_string_equal(got, want);
+}
+
+/* As a client a name is its device's client ids; as a provider, its memory. */
+static void test_select(void **state)
+{
+	struct id_set s;
 
 	(void)state;
-	memset(&u, 0, sizeof(u));
-	strcpy(u.alias[2], "stale");	/* alias of a slot with no device */
-	assert_int_equal(names_resolve(&u, "stale", sysfs, name, err, sizeof(err)), -ENOENT);
+	assert_int_equal(names_select(&st, &t, "gpu0", P2PREACH_ROLE_CLIENT, &s, err, sizeof(err)), 0);
+	assert_ids(&s, "4");
+	assert_int_equal(names_select(&st, &t, "gpu0", P2PREACH_ROLE_PROVIDER, &s, err, sizeof(err)), 0);
+	assert_ids(&s, "5 6");
+	assert_int_equal(names_select(&st, &t, "tile1", P2PREACH_ROLE_PROVIDER, &s, err, sizeof(err)), 0);
+	assert_ids(&s, "6");
+	assert_int_equal(names_select(&st, &t, "tile1", P2PREACH_ROLE_CLIENT, &s, err, sizeof(err)), 0);
+	assert_ids(&s, "4");
+	assert_int_equal(names_select(&st, &t, "hmm_dmirror1/0", P2PREACH_ROLE_PROVIDER, &s, err, sizeof(err)), 0);
+	assert_ids(&s, "1");	/* the alias wins, with "/N" too */
+	assert_int_equal(names_select(&st, &t, "0000:5e:00.0", P2PREACH_ROLE_PROVIDER, &s, err, sizeof(err)), 0);
+	assert_ids(&s, "7");
+}
+
+static void test_select_none(void **state)
+{
+	static const struct {
+		const char *word;
+		__u32 role;
+		const char *err;
+	} cases[] = {
+		{ "gpu7", P2PREACH_ROLE_CLIENT,
+		  "unknown device 'gpu7' (not an alias of the policy, and no device of that name has ids)" },
+		{ "gpu1", P2PREACH_ROLE_PROVIDER,
+		  "'gpu1' (0000:af:00.0) has no ids: it is absent, or its driver does not register it" },
+		{ "gpu0/2", P2PREACH_ROLE_PROVIDER,
+		  "'gpu0/2' has no such provider (0000:3b:00.0/2)" },
+		{ "0000:3b:00.0/2", P2PREACH_ROLE_PROVIDER,
+		  "'0000:3b:00.0/2' has no such provider (0000:3b:00.0/2)" },
+		{ "big", P2PREACH_ROLE_CLIENT,
+		  "'big' has only ids past the matrix (ids below 64): its pairs take the default verdict" },
+		{ "*", P2PREACH_ROLE_CLIENT,
+		  "unknown device '*' (not an alias of the policy, and no device of that name has ids)" },
+	};
+	struct id_set s;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int ret = names_select(&st, &t, cases[i].word, cases[i].role, &s, err, sizeof(err));
+
+		if (ret != -ENOENT && ret != -EINVAL)
+			fail_msg("'%s': %d", cases[i].word, ret);
+		assert_string_equal(err, cases[i].err);
+	}
+}
+
+/* A device that only offers memory cannot be the client of a pair. */
+static void test_select_no_client(void **state)
+{
+	struct reach_ids u;
+	struct id_set s;
+
+	(void)state;
+	assert_int_equal(reach_ids_read("tests/unit/sysfs/good", &u), 0);
+	reach_ids_drop(&u, 4);
+	assert_int_equal(names_select(&st, &u, "gpu0", P2PREACH_ROLE_CLIENT, &s, err, sizeof(err)),
+			 -ENOENT);
+	assert_string_equal(err, "'gpu0' has no client id: it does not access other devices' memory");
+	reach_ids_free(&u);
+}
+
+static void test_same_device(void **state)
+{
+	(void)state;
+	assert_true(names_same_device("0000:3b:00.0", "0000:3b:00.0/1"));
+	assert_true(names_same_device("x/0", "x/1"));
+	assert_false(names_same_device("hmm_dmirror0", "hmm_dmirror1"));
 }
 
 static void test_label(void **state)
 {
+	static const struct {
+		__u32 id;
+		const char *label;
+	} cases[] = {
+		{ 4, "gpu0" },		/* the client of an aliased device */
+		{ 5, "gpu0/0" },	/* one of its providers */
+		{ 6, "tile1" },		/* a provider with an alias of its own */
+		{ 0, "hmm_dmirror1" },	/* hmm_dmirror0, by its clashing alias */
+		{ 2, "hmm_dmirror1" },	/* no alias */
+		{ 7, "big" },
+	};
+	char buf[P2PREACH_NAME_LEN];
+
 	(void)state;
-	assert_string_equal(names_label(&t, 0), "gpu0");
-	assert_string_equal(names_label(&t, 5), "hmm_dmirror1");
-	assert_string_equal(names_label(&t, 999), "");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		names_label(&st, &t, reach_ids_find(&t, cases[i].id), buf, sizeof(buf));
+		assert_string_equal(buf, cases[i].label);
+	}
+}
+
+/* The policy's devices in file order, then the rest by id, once each. */
+static void test_devices(void **state)
+{
+	static const struct names_device want[] = {
+		{ "gpu0", "0000:3b:00.0", 3 },
+		{ "tile1", "0000:3b:00.0/1", 1 },
+		{ "gpu1", "0000:af:00.0", 0 },
+		{ "hmm_dmirror1", "hmm_dmirror0", 2 },
+		{ "big", "0000:5e:00.0", 2 },
+		{ "", "hmm_dmirror1", 2 },
+	};
+	struct names_device d[16];
+	unsigned n = names_devices(&st, &t, d, 16);
+
+	(void)state;
+	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
+	for (unsigned i = 0; i < n; i++) {
+		assert_string_equal(d[i].alias, want[i].alias);
+		assert_string_equal(d[i].name, want[i].name);
+		assert_int_equal(d[i].nr_ids, want[i].nr_ids);
+	}
+	/* Counted even without room. */
+	assert_int_equal(names_devices(&st, &t, d, 2), n);
 }
 
 #define EV(s) s, sizeof(s)
 
 static void test_uevent(void **state)
 {
-	char action[32], dev[64];
+	static const struct {
+		const char *buf;
+		size_t len;
+		bool add;
+		__u32 id, role;
+		const char *dev_name;
+	} cases[] = {
+		{ EV("add@/kernel/mm/pagemap_reach/devices/3\0ACTION=add\0"
+		     "DEVPATH=/kernel/mm/pagemap_reach/devices/3\0"
+		     "SUBSYSTEM=pagemap_reach\0PAGEMAP_REACH_ID=3\0"
+		     "PAGEMAP_REACH_ROLE=provider\0"
+		     "PAGEMAP_REACH_DEV_NAME=hmm_dmirror1\0SEQNUM=7"),
+		  true, 3, P2PREACH_ROLE_PROVIDER, "hmm_dmirror1" },
+		{ EV("remove@/x\0ACTION=remove\0SUBSYSTEM=pagemap_reach\0"
+		     "PAGEMAP_REACH_ID=0\0PAGEMAP_REACH_ROLE=client"),
+		  false, 0, P2PREACH_ROLE_CLIENT, "" },
+		/* Without PAGEMAP_REACH_ID: the id at the end of the path. */
+		{ EV("ACTION=add\0SUBSYSTEM=pagemap_reach\0"
+		     "DEVPATH=/kernel/mm/pagemap_reach/devices/12"),
+		  true, 12, P2PREACH_ROLE_NONE, "" },
+	};
+	struct uevent ev;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(uevent_parse(cases[i].buf, cases[i].len, &ev), 1);
+		assert_int_equal(ev.add, cases[i].add);
+		assert_int_equal(ev.id, cases[i].id);
+		assert_int_equal(ev.role, cases[i].role);
+		assert_string_equal(ev.dev_name, cases[i].dev_name);
+	}
+}
+
+/* Other subsystems, other actions, bad ids, cut short: not an id event. */
+static void test_uevent_ignored(void **state)
+{
+	struct uevent ev;
 
 	(void)state;
 	assert_int_equal(uevent_parse(EV("add@/devices/pci0000:00/0000:00:02.0\0ACTION=add\0"
-					 "DEVPATH=/devices/pci0000:00/0000:00:02.0\0SUBSYSTEM=pci\0SEQNUM=7"),
-				      action, sizeof(action), dev, sizeof(dev)), 1);
-	assert_string_equal(action, "add");
-	assert_string_equal(dev, "0000:00:02.0");
-	assert_int_equal(uevent_parse(EV("remove@/devices/x\0ACTION=remove\0DEVPATH=/devices/x"),
-				      action, sizeof(action), dev, sizeof(dev)), 1);
-	assert_string_equal(action, "remove");
-	assert_string_equal(dev, "x");
-	/* Not a device event, or cut short: ignored. */
-	assert_int_equal(uevent_parse(EV("add@/x\0ACTION=add"), action, sizeof(action),
-				      dev, sizeof(dev)), 0);
-	assert_int_equal(uevent_parse("ACTION=add\0DEVPATH=/devices/x", 20, action,
-				      sizeof(action), dev, sizeof(dev)), 0);
-	assert_int_equal(uevent_parse(EV("ACTION=add\0DEVPATH=/devices/"), action,
-				      sizeof(action), dev, sizeof(dev)), 0);
+					 "DEVPATH=/devices/pci0000:00/0000:00:02.0\0SUBSYSTEM=pci"), &ev), 0);
+	assert_int_equal(uevent_parse(EV("ACTION=change\0SUBSYSTEM=pagemap_reach\0PAGEMAP_REACH_ID=1"),
+				      &ev), 0);
+	assert_int_equal(uevent_parse(EV("ACTION=add\0SUBSYSTEM=pagemap_reach"), &ev), 0);
+	assert_int_equal(uevent_parse(EV("ACTION=add\0SUBSYSTEM=pagemap_reach\0PAGEMAP_REACH_ID=x"),
+				      &ev), 0);
+	assert_int_equal(uevent_parse(EV("ACTION=add\0SUBSYSTEM=pagemap_reach\0PAGEMAP_REACH_ID=4096"),
+				      &ev), 0);
+	assert_int_equal(uevent_parse(EV("ACTION=add\0SUBSYSTEM=pagemap_reach\0PAGEMAP_REACH_ID=-1"),
+				      &ev), 0);
+	assert_int_equal(uevent_parse(EV("ACTION=add\0SUBSYSTEM=pagemap_reach\0"
+					 "DEVPATH=/kernel/mm/pagemap_reach/devices/1x"), &ev), 0);
+	assert_int_equal(uevent_parse(EV("ACTION=add\0SUBSYSTEM=pagemap_reach\0"
+					 "DEVPATH=/kernel/mm/pagemap_reach"), &ev), 0);
+	assert_int_equal(uevent_parse(EV("ACTION=add\0SUBSYSTEM=pagemap_reach_x\0PAGEMAP_REACH_ID=1"),
+				      &ev), 0);
+	assert_int_equal(uevent_parse("ACTION=add\0SUBSYSTEM=pagemap_reach\0PAGEMAP_REACH_ID=1", 20,
+				      &ev), 0);
+	assert_int_equal(uevent_parse("", 0, &ev), 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_alias),
-		cmocka_unit_test(test_dev_name_in_policy),
-		cmocka_unit_test(test_alias_wins_over_name),
-		cmocka_unit_test(test_new_present_device),
-		cmocka_unit_test(test_err_unknown),
-		cmocka_unit_test(test_err_length),
-		cmocka_unit_test(test_free_slot_alias_ignored),
+		cmocka_unit_test(test_resolve),
+		cmocka_unit_test(test_resolve_bad),
+		cmocka_unit_test(test_select),
+		cmocka_unit_test(test_select_none),
+		cmocka_unit_test(test_select_no_client),
+		cmocka_unit_test(test_same_device),
 		cmocka_unit_test(test_label),
+		cmocka_unit_test(test_devices),
 		cmocka_unit_test(test_uevent),
+		cmocka_unit_test(test_uevent_ignored),
 	};
 
 	return cmocka_run_group_tests_name("names", tests, setup, teardown) ? 1 : 0;

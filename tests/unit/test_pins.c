@@ -37,10 +37,12 @@ static void test_pin_path(void **state)
 static void test_table(void **state)
 {
 	(void)state;
-	assert_int_equal(nr_pinned_maps, 4);
+	assert_int_equal(nr_pinned_maps, 3);
 	for (size_t i = 0; i < nr_pinned_maps; i++) {
 		assert_true(strlen(pinned_maps[i].map) < 16);	/* BPF_OBJ_NAME_LEN */
 		assert_string_not_equal(pinned_maps[i].pin, PIN_LINK);
+		assert_string_not_equal(pinned_maps[i].pin, PIN_MATRIX);
+		assert_string_not_equal(pinned_maps[i].map, MATRIX_MAP);
 		assert_true(pinned_maps[i].fd_offset + sizeof(int) <= sizeof(struct policy_maps));
 		for (size_t j = 0; j < i; j++) {
 			assert_string_not_equal(pinned_maps[i].pin, pinned_maps[j].pin);

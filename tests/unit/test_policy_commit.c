@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of committing a transaction (loader/policy_commit.c) over
- * fake maps: what lands in the maps, and that a failed write undoes the
- * names it added (an edit used to leave them behind).
+ * fake maps and the ids of the fake sysfs tree tests/unit/sysfs/good:
+ * what lands in the maps, what is announced to whom, and that a failed
+ * write leaves the policy as it was.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,86 +16,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <bpf/bpf.h>
-
+#include "announce.h"
 #include "policy_commit.h"
 
-#define N P2PREACH_MAX_DEVICES
+#define D P2PREACH_DENY
+#define R P2PREACH_ALLOW_READ
+#define W P2PREACH_ALLOW_RW
 
-/* The fake maps: p2p_devices as an array, the matrix, p2p_state. */
+/* The fake maps: the matrix, p2p_state; what was done to them. */
 static struct {
-	struct p2preach_name key[N * 2];
-	__u32 idx[N * 2];
-	unsigned nr;
 	__u32 cells[P2PREACH_POLICY_CELLS];
 	struct p2preach_state state;
-	int fail_swap, fail_cell, fail_add;	/* the errno to fail with */
-	unsigned swaps, cell_writes, announced, resets;
+	int fail_swap, fail_cell;	/* the errno to fail with (a cell: once) */
+	unsigned fail_after;		/* cell writes that succeed first */
+	unsigned swaps, cell_writes, announced;
+	bool announced_all;
+	struct id_set announced_to, reset;
 } fake;
-
-static int find(const void *key)
-{
-	for (unsigned i = 0; i < fake.nr; i++)
-		if (!memcmp(&fake.key[i], key, sizeof(fake.key[i])))
-			return i;
-	return -1;
-}
-
-int bpf_map_update_elem(int fd, const void *key, const void *value, __u64 flags)
-{
-	int i = find(key);
-
-	if (fake.fail_add) {
-		errno = fake.fail_add;
-		return -1;
-	}
-	if (i >= 0 && flags == BPF_NOEXIST) {
-		errno = EEXIST;
-		return -1;
-	}
-	if (i < 0)
-		i = fake.nr++;
-	memcpy(&fake.key[i], key, sizeof(fake.key[i]));
-	memcpy(&fake.idx[i], value, sizeof(fake.idx[i]));
-	return 0;
-}
-
-int bpf_map_lookup_elem(int fd, const void *key, void *value)
-{
-	int i = find(key);
-
-	if (i < 0) {
-		errno = ENOENT;
-		return -1;
-	}
-	memcpy(value, &fake.idx[i], sizeof(fake.idx[i]));
-	return 0;
-}
-
-int bpf_map_delete_elem(int fd, const void *key)
-{
-	int i = find(key);
-
-	if (i < 0) {
-		errno = ENOENT;
-		return -1;
-	}
-	fake.key[i] = fake.key[fake.nr - 1];
-	fake.idx[i] = fake.idx[--fake.nr];
-	return 0;
-}
-
-int bpf_map_get_next_key(int fd, const void *key, void *next_key)
-{
-	int i = key ? find(key) + 1 : 0;
-
-	if ((unsigned)i >= fake.nr) {
-		errno = ENOENT;
-		return -1;
-	}
-	memcpy(next_key, &fake.key[i], sizeof(fake.key[i]));
-	return 0;
-}
 
 int policy_read_matrix(const struct policy_maps *m, __u32 cells[P2PREACH_POLICY_CELLS])
 {
@@ -113,8 +51,12 @@ int policy_swap_matrix(const struct policy_maps *m, const __u32 cells[P2PREACH_P
 
 int policy_set_cell(const struct policy_maps *m, __u32 cell, __u32 verdict)
 {
-	if (fake.fail_cell)
-		return -fake.fail_cell;
+	if (fake.fail_cell && fake.cell_writes == fake.fail_after) {
+		int err = fake.fail_cell;
+
+		fake.fail_cell = 0;	/* the undo writes back */
+		return -err;
+	}
 	fake.cells[cell] = verdict;
 	fake.cell_writes++;
 	return 0;
@@ -132,15 +74,15 @@ int policy_write_state(const struct policy_maps *m, const struct p2preach_state 
 	return 0;
 }
 
-int policy_reset_stats(const struct policy_maps *m, __u32 i)
+int policy_reset_stats(const struct policy_maps *m, const struct id_set *ids)
 {
-	fake.resets++;
+	fake.reset = *ids;
 	return 0;
 }
 
 int policy_maps_open(struct policy_maps *m, const char *pin_dir)
 {
-	*m = (struct policy_maps){ .devices = 3, .policy = 4, .stats = 5, .state = 6 };
+	*m = (struct policy_maps){ .policy = 4, .stats = 5, .state = 6 };
 	return 0;
 }
 
@@ -148,177 +90,216 @@ void policy_maps_close(struct policy_maps *m)
 {
 }
 
-int policy_announce(void)
+int policy_announce(const struct id_set *providers)
 {
 	fake.announced++;
+	fake.announced_all = !providers;
+	if (providers)
+		fake.announced_to = *providers;
 	return 0;
 }
 
-static const struct policy_maps maps = { .devices = 3, .policy = 4, .stats = 5, .state = 6 };
+static const struct policy_maps maps = { .policy = 4, .stats = 5, .state = 6 };
 
 struct txn {
 	struct policy_snapshot cur, next;
+	struct reach_ids ids;
+	struct policy pol;
 	char err[256];
 };
 
 static int setup(void **state)
 {
+	struct txn *t = calloc(1, sizeof(*t));
+
 	memset(&fake, 0, sizeof(fake));
-	*state = calloc(1, sizeof(struct txn));
-	return *state ? 0 : -1;
+	*state = t;
+	return t ? reach_ids_read("tests/unit/sysfs/good", &t->ids) : -1;
 }
 
 static int teardown(void **state)
 {
-	free(*state);
+	struct txn *t = *state;
+
+	reach_ids_free(&t->ids);
+	free(t);
 	return 0;
 }
 
-static void add(const char *name, __u32 idx)
+static void assert_announced(const __u32 *ids, unsigned n)
 {
-	struct p2preach_name key;
+	struct id_set want = { 0 };
 
-	policy_name_key(&key, name);
-	assert_int_equal(bpf_map_update_elem(3, &key, &idx, BPF_ANY), 0);
+	for (unsigned i = 0; i < n; i++)
+		id_set_add(&want, ids[i]);
+	assert_int_equal(fake.announced, 1);
+	assert_false(fake.announced_all);
+	assert_memory_equal(&fake.announced_to, &want, sizeof(want));
 }
 
-/* Two devices in the maps, gpu1 -> gpu0 read, default deny. */
-static void two_devices(struct txn *t)
+#define ANNOUNCED(...) assert_announced((const __u32[]){ __VA_ARGS__ }, \
+	sizeof((const __u32[]){ __VA_ARGS__ }) / sizeof(__u32))
+
+/* The file below applied through the fakes, then counters cleared. */
+static void applied(struct txn *t)
 {
-	add("dev0", 0);
-	add("dev1", 1);
-	fake.cells[p2preach_cell(1, 0)] = P2PREACH_ALLOW_READ;
-	snprintf(fake.state.aliases[0], sizeof(fake.state.aliases[0]), "gpu0");
-	fake.state.generation = 4;
+	struct commit_source src = { .kind = COMMIT_FILE, .file = "/etc/p.conf" };
+
+	assert_int_equal(policy_parse_string("device gpu0 = 0000:3b:00.0\n"
+					     "device m0 = hmm_dmirror0\n"
+					     "device m1 = hmm_dmirror1\n"
+					     "allow m1 -> m0 read\n", "p.conf", &t->pol,
+					     t->err, sizeof(t->err)), 0);
+	src.file_hash = t->pol.text_hash;
 	assert_int_equal(policy_snapshot_read(&maps, &t->cur), 0);
+	assert_int_equal(txn_apply_file(&t->cur, &t->pol, &t->ids, &t->next), 0);
+	assert_int_equal(policy_commit(&maps, &t->cur, &t->next, &src), 0);
+	assert_int_equal(policy_snapshot_read(&maps, &t->cur), 0);
+	fake.swaps = fake.cell_writes = fake.announced = 0;
+	memset(&fake.reset, 0, sizeof(fake.reset));
 }
 
-static void test_snapshot(void **state)
+/* A file: one swap, the file recorded, each id owned by its device. */
+static void test_apply_file(void **state)
 {
 	struct txn *t = *state;
 
-	add("bad", 99);
-	two_devices(t);
-	assert_string_equal(t->cur.names.name[0], "dev0");
-	assert_string_equal(t->cur.names.alias[0], "gpu0");
-	assert_string_equal(t->cur.names.name[1], "dev1");
-	assert_int_equal(t->cur.nr_bad, 1);
-	assert_string_equal(t->cur.bad[0].name, "bad");
-	assert_int_equal(t->cur.bad[0].index, 99);
-	assert_int_equal(t->cur.cells[p2preach_cell(1, 0)], P2PREACH_ALLOW_READ);
+	fake.cells[P2PREACH_DEFAULT_CELL] = W;
+	fake.state.generation = 4;
+	applied(t);
+	assert_int_equal(fake.cells[p2preach_cell(2, 1)], R);
+	assert_int_equal(fake.cells[p2preach_cell(0, 3)], D);
+	assert_string_equal(fake.state.source, "/etc/p.conf");
+	assert_string_equal(fake.state.file, "/etc/p.conf");
+	assert_true(fake.state.file_hash == t->pol.text_hash);
+	assert_int_equal(fake.state.generation, 5);
+	assert_string_equal(fake.state.aliases[2].alias, "m1");
+	assert_string_equal(fake.state.aliases[2].name, "hmm_dmirror1");
+	assert_string_equal(fake.state.owners[6].dev_name, "0000:3b:00.0");
+	assert_int_equal(fake.state.owners[6].role, P2PREACH_ROLE_PROVIDER);
+	assert_int_equal(fake.state.owners[6].index, 1);
+	assert_int_equal(fake.state.owners[8].role, P2PREACH_ROLE_NONE);
 }
 
-/* One pair: one cell written in place; the source is "cli". */
-static void test_edit_one_cell(void **state)
+/* The default changed with the file: every provider is told. */
+static void test_apply_announces_all(void **state)
 {
-	struct commit_source cli = { 0 };
+	struct txn *t = *state;
+	struct commit_source src = { .kind = COMMIT_FILE, .file = "/etc/q.conf" };
+
+	applied(t);
+	assert_int_equal(policy_parse_string("default read\n", "q.conf", &t->pol,
+					     t->err, sizeof(t->err)), 0);
+	assert_int_equal(txn_apply_file(&t->cur, &t->pol, &t->ids, &t->next), 0);
+	assert_int_equal(policy_commit(&maps, &t->cur, &t->next, &src), 0);
+	assert_int_equal(fake.swaps, 1);
+	assert_int_equal(fake.announced, 1);
+	assert_true(fake.announced_all);
+}
+
+/* One pair: its cell written in place, only its provider told. */
+static void test_edit_in_place(void **state)
+{
+	struct commit_source cli = { .kind = COMMIT_EDIT };
 	struct txn *t = *state;
 
-	snprintf(fake.state.file, sizeof(fake.state.file), "/etc/p.conf");
-	two_devices(t);
-	assert_int_equal(txn_edit_pair(&t->cur, "dev0", "dev1", P2PREACH_ALLOW_RW, false,
+	applied(t);
+	assert_int_equal(txn_edit_pair(&t->cur, &t->pol, &t->ids, "m0", "m1", W, false,
 				       &t->next, t->err, sizeof(t->err)), 0);
 	assert_int_equal(policy_commit(&maps, &t->cur, &t->next, &cli), 0);
-	assert_int_equal(fake.cells[p2preach_cell(0, 1)], P2PREACH_ALLOW_RW);
+	assert_int_equal(fake.cells[p2preach_cell(0, 3)], W);
 	assert_int_equal(fake.cell_writes, 1);
 	assert_int_equal(fake.swaps, 0);
-	assert_int_equal(fake.announced, 1);
-	assert_int_equal(fake.state.generation, 5);
+	ANNOUNCED(3);
+	assert_int_equal(fake.state.generation, 2);
 	assert_string_equal(fake.state.source, "cli");
 	/* The file applied last is still known, for status and restarts. */
 	assert_string_equal(fake.state.file, "/etc/p.conf");
+	assert_true(id_set_empty(&fake.reset));
 }
 
-/* Both directions, and a new device: a swap, and the new name added first. */
-static void test_edit_new_device_both(void **state)
+/* A device with two providers: a cell each, both told. */
+static void test_edit_two_providers(void **state)
 {
-	struct commit_source cli = { 0 };
+	struct commit_source cli = { .kind = COMMIT_EDIT };
 	struct txn *t = *state;
-	__u32 idx;
-	struct p2preach_name key;
 
-	two_devices(t);
-	assert_int_equal(txn_edit_pair(&t->cur, "dev0", "devN", P2PREACH_ALLOW_READ, true,
+	applied(t);
+	assert_int_equal(txn_edit_pair(&t->cur, &t->pol, &t->ids, "m0", "gpu0", R, true,
 				       &t->next, t->err, sizeof(t->err)), 0);
 	assert_int_equal(policy_commit(&maps, &t->cur, &t->next, &cli), 0);
-	policy_name_key(&key, "devN");
-	assert_int_equal(bpf_map_lookup_elem(3, &key, &idx), 0);
-	assert_int_equal(idx, 2);
-	assert_int_equal(fake.swaps, 1);
-	assert_int_equal(fake.resets, 1);	/* a new index counts afresh */
-	assert_int_equal(fake.cells[p2preach_cell(0, 2)], P2PREACH_ALLOW_READ);
-	assert_int_equal(fake.cells[p2preach_cell(2, 0)], P2PREACH_ALLOW_READ);
+	assert_int_equal(fake.cells[p2preach_cell(0, 5)], R);
+	assert_int_equal(fake.cells[p2preach_cell(0, 6)], R);
+	assert_int_equal(fake.cells[p2preach_cell(4, 1)], R);
+	assert_int_equal(fake.cell_writes, 3);
+	ANNOUNCED(1, 5, 6);
 }
 
-/* A failed write leaves the maps as they were: no new name left behind. */
+/* A failed write leaves the matrix as it was, announced to nobody. */
 static void test_failed_write_undoes(void **state)
 {
 	static const struct {
 		bool both;
 		int *fail;
+		enum commit_kind kind;
 	} cases[] = {
-		{ false, &fake.fail_cell },	/* one cell in place */
-		{ true, &fake.fail_swap },	/* a whole matrix */
+		{ true, &fake.fail_cell, COMMIT_EDIT },		/* the second of two cells */
+		{ true, &fake.fail_swap, COMMIT_FOLLOW },	/* a whole matrix */
 	};
-	struct commit_source cli = { 0 };
-	struct txn *t = *state;
 	static __u32 before[P2PREACH_POLICY_CELLS];
-	__u32 idx;
-	struct p2preach_name key;
+	struct txn *t = *state;
 
-	two_devices(t);
+	applied(t);
 	memcpy(before, fake.cells, sizeof(before));
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct commit_source src = { .kind = cases[i].kind };
+
 		fake.fail_cell = fake.fail_swap = 0;
+		fake.cell_writes = 0;
+		fake.fail_after = 1;
 		*cases[i].fail = ENOMEM;
-		assert_int_equal(txn_edit_pair(&t->cur, "dev0", "devN", P2PREACH_ALLOW_RW,
+		assert_int_equal(txn_edit_pair(&t->cur, &t->pol, &t->ids, "m0", "m1", W,
 					       cases[i].both, &t->next, t->err,
 					       sizeof(t->err)), 0);
-		assert_int_equal(policy_commit(&maps, &t->cur, &t->next, &cli), -ENOMEM);
-		policy_name_key(&key, "devN");
-		assert_int_equal(bpf_map_lookup_elem(3, &key, &idx), -1);
-		assert_int_equal(fake.nr, 2);
+		assert_int_equal(policy_commit(&maps, &t->cur, &t->next, &src), -ENOMEM);
 		assert_memory_equal(fake.cells, before, sizeof(before));
-		assert_int_equal(fake.state.generation, 4);
+		assert_int_equal(fake.state.generation, 1);
 		assert_int_equal(fake.announced, 0);
 	}
 }
 
-/* A file: names that go are removed after the swap, bad entries too. */
-static void test_apply_file(void **state)
+/*
+ * An id that went, and one that came back after a remove event: the
+ * default in their rows and columns, counters dropped; the one that
+ * came back gets the file's verdicts again; one swap; CLI edits of the
+ * pairs that stayed are kept.
+ */
+static void test_follow(void **state)
 {
+	struct commit_source hotplug = { .kind = COMMIT_FOLLOW };
+	struct id_set retired = { 0 };
 	struct txn *t = *state;
-	struct policy *p = malloc(sizeof(*p));
-	struct commit_source src = { .file = "/etc/p.conf" };
-	struct p2preach_name key;
-	__u32 idx;
 
-	assert_non_null(p);
-	add("bad", 99);
-	two_devices(t);
-	assert_int_equal(policy_parse_string("device b = dev1\ndevice c = dev2\nallow b -> c\n",
-					     "p.conf", p, t->err, sizeof(t->err)), 0);
-	src.file_hash = p->text_hash;
-	assert_int_equal(txn_apply_file(&t->cur, p, &t->next, t->err, sizeof(t->err)), 0);
-	assert_int_equal(policy_commit(&maps, &t->cur, &t->next, &src), 0);
-	policy_name_key(&key, "dev0");
-	assert_int_equal(bpf_map_lookup_elem(3, &key, &idx), -1);
-	policy_name_key(&key, "bad");
-	assert_int_equal(bpf_map_lookup_elem(3, &key, &idx), -1);
-	policy_name_key(&key, "dev1");
-	assert_int_equal(bpf_map_lookup_elem(3, &key, &idx), 0);
-	assert_int_equal(idx, 1);	/* kept its index */
-	policy_name_key(&key, "dev2");
-	assert_int_equal(bpf_map_lookup_elem(3, &key, &idx), 0);
-	assert_int_equal(idx, 2);	/* 0 was still in use before the swap */
-	assert_int_equal(fake.cells[p2preach_cell(1, 2)], P2PREACH_ALLOW_RW);
-	assert_string_equal(fake.state.source, "/etc/p.conf");
-	assert_string_equal(fake.state.file, "/etc/p.conf");
-	assert_true(fake.state.file_hash == p->text_hash);
-	assert_int_equal(fake.state.file_generation, fake.state.generation);
-	assert_string_equal(fake.state.aliases[1], "b");
-	assert_string_equal(fake.state.aliases[0], "");
-	free(p);
+	applied(t);
+	t->cur.cells[p2preach_cell(4, 7)] = W;	/* a CLI edit */
+	t->cur.cells[p2preach_cell(0, 3)] = W;	/* another, with an id that goes */
+	memcpy(fake.cells, t->cur.cells, sizeof(fake.cells));
+	reach_ids_drop(&t->ids, 3);
+	id_set_add(&retired, 1);
+	hotplug.retired = &retired;
+	assert_int_equal(txn_follow(&t->cur, &t->pol, &t->ids, &retired, &t->next), 2);
+	assert_int_equal(policy_commit(&maps, &t->cur, &t->next, &hotplug), 0);
+	assert_int_equal(fake.swaps, 1);
+	assert_int_equal(fake.cells[p2preach_cell(0, 3)], D);
+	assert_int_equal(fake.cells[p2preach_cell(2, 1)], R);
+	assert_int_equal(fake.cells[p2preach_cell(4, 7)], W);
+	assert_int_equal(fake.state.owners[3].role, P2PREACH_ROLE_NONE);
+	assert_string_equal(fake.state.owners[1].dev_name, "hmm_dmirror0");
+	assert_true(id_set_has(&fake.reset, 1));
+	assert_true(id_set_has(&fake.reset, 3));
+	assert_false(id_set_has(&fake.reset, 2));
+	assert_string_equal(fake.state.source, "hotplug");
+	ANNOUNCED(3);
 }
 
 /* The snapshot a command reads, taken by pin directory. */
@@ -327,21 +308,24 @@ static void test_snapshot_take(void **state)
 	struct policy_snapshot *s;
 
 	(void)state;
-	add("dev0", 3);
+	fake.cells[17] = R;
+	fake.state.generation = 9;
 	s = policy_snapshot_take("/sys/fs/bpf/p2preach");
 	assert_non_null(s);
-	assert_string_equal(s->names.name[3], "dev0");
+	assert_int_equal(s->cells[17], R);
+	assert_int_equal(s->state.generation, 9);
 	free(s);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_snapshot, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_edit_one_cell, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_edit_new_device_both, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_failed_write_undoes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_apply_announces_all, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edit_in_place, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edit_two_providers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_write_undoes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_follow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_take, setup, teardown),
 	};
 

@@ -119,16 +119,20 @@ static void test_device_name_limits(void **state)
 
 	(void)state;
 	text_add(&t, "device %s = %s\n", alias, name);
-	text_add(&t, "device _x-1_Y = a!\"$%%&'()*+,-./:;<=>?@[\\]^_`{|}~\n");
+	text_add(&t, "device _x-1_Y = a!\"$%%&'()*+,-.:;<=>?@[\\]^_`{|}~\n");
 	text_add(&t, "device same = same\n");
+	/* A provider of a device: the device, '/', its rank. */
+	text_add(&t, "device tile = 0000:3b:00.0/1\n");
+	text_add(&t, "device whole = 0000:3b:00.0\n");
 	assert_parses(t.s);
-	assert_int_equal(pol.nr_devices, 3);
+	assert_int_equal(pol.nr_devices, 5);
 	assert_string_equal(pol.devices[0].alias, alias);
 	assert_string_equal(pol.devices[0].name, name);
 	assert_string_equal(pol.devices[1].alias, "_x-1_Y");
 	assert_string_equal(pol.devices[1].name,
-			    "a!\"$%&'()*+,-./:;<=>?@[\\]^_`{|}~");
+			    "a!\"$%&'()*+,-.:;<=>?@[\\]^_`{|}~");
 	assert_string_equal(pol.devices[2].name, "same");
+	assert_string_equal(pol.devices[3].name, "0000:3b:00.0/1");
 	free(t.s);
 	free(alias);
 	free(name);
@@ -389,6 +393,15 @@ static void test_err_device_name(void **state)
 		     "t.conf:1: device name 'gpu\x01' has a character that is not printable ASCII");
 	assert_error("device gpu0 = gp\xc3\xbc\n",
 		     "t.conf:1: device name 'gp\xc3\xbc' has a character that is not printable ASCII");
+	/* After '/' comes a provider's rank, and nothing else. */
+	assert_error("device t = 0000:3b:00.0/x\n",
+		     "t.conf:1: bad provider in '0000:3b:00.0/x': after '/' comes the number of one of the device's providers (0, 1, ...)");
+	assert_error("device t = a/b/1\n",
+		     "t.conf:1: bad provider in 'a/b/1': after '/' comes the number of one of the device's providers (0, 1, ...)");
+	assert_error("device t = x/4096\n",
+		     "t.conf:1: bad provider in 'x/4096': after '/' comes the number of one of the device's providers (0, 1, ...)");
+	assert_error("device t = /1\n",
+		     "t.conf:1: bad device '/1' (1 to 63 characters before any '/')");
 	free(t.s);
 	free(name);
 }

@@ -244,11 +244,6 @@ static void test_resolve_rejects_invalid(void **state)
 	assert_int_equal(policy_resolve(&pol, NULL, m), -EINVAL);
 	assert_int_equal(policy_resolve(NULL, NULL, m), -EINVAL);
 	assert_int_equal(policy_resolve(&pol, NULL, NULL), -EINVAL);
-	pol.nr_rules = 1;
-	/* Indices the maps could not have: twice the same, past the matrix. */
-	assert_int_equal(policy_resolve(&pol, (const __u32[]){ 5, 5, 1, 2 }, m), -EINVAL);
-	assert_int_equal(policy_resolve(&pol, (const __u32[]){ 0, N, 1, 2 }, m), -EINVAL);
-	pol.nr_rules = POLICY_MAX_RULES + 1;
 	assert_memory_equal(m, saved, sizeof(m));
 
 	pol.nr_rules = 1;
@@ -286,30 +281,79 @@ static void test_device_lookup(void **state)
 	assert_int_equal(policy_device_lookup(&pol, ""), -ENOENT);
 }
 
-/* With the maps' indices, rules land where the devices are, nowhere else. */
-static void test_resolve_into_map_indices(void **state)
+/* With ids, rules land in the rows and columns of the devices, nowhere else. */
+static void test_resolve_into_ids(void **state)
 {
-	static const __u32 index[4] = { 7, 2, 40, 3 };
+	static struct policy_ids ids[4];
 
 	(void)state;
+	/* gpu0: client 7, provider 2; gpu1: client 40, providers 3 and 9; */
+	id_set_add(&ids[0].clients, 7);
+	id_set_add(&ids[0].providers, 2);
+	id_set_add(&ids[1].clients, 40);
+	id_set_add(&ids[1].providers, 3);
+	id_set_add(&ids[1].providers, 9);
+	/* gpu2: client 5, no memory; gpu3: absent. */
+	id_set_add(&ids[2].clients, 5);
+	for (int i = 0; i < 4; i++)
+		ids[i].device = i;
 	resolve(DEVICES4 "default read\n");
-	assert_int_equal(policy_resolve(&pol, index, m), 0);
+	assert_int_equal(policy_resolve(&pol, ids, m), 0);
 	assert_int_equal(m[P2PREACH_DEFAULT_CELL], R);
-	resolve(DEVICES4 "allow gpu0 -> gpu1\ndeny gpu2 <-> gpu3\nallow gpu3 -> * read\n");
-	assert_int_equal(policy_resolve(&pol, index, m), 0);
+	resolve(DEVICES4 "allow gpu0 -> gpu1\ndeny gpu2 <-> gpu3\nallow gpu2 -> * read\n"
+		"allow * -> gpu3\n");
+	assert_int_equal(policy_resolve(&pol, ids, m), 0);
 	for (unsigned c = 0; c < N; c++) {
 		for (unsigned p = 0; p < N; p++) {
 			__u32 want = D;
 
-			if (c == 7 && p == 2)
+			if (c == 7 && (p == 3 || p == 9))
 				want = W;
-			else if (c == 3 && p != 3 && (p == 7 || p == 2 || p == 40))
+			else if (c == 5 && (p == 2 || p == 3 || p == 9))
 				want = R;
 			if (M(c, p) != want)
 				fail_msg("m[%u][%u] = %u, want %u", c, p, M(c, p), want);
 		}
 	}
-	assert_int_equal(m[P2PREACH_DEFAULT_CELL], D);
+	/* Two names of one device: their pairs are not peer accesses. */
+	ids[1].device = 0;
+	assert_int_equal(policy_resolve(&pol, ids, m), 0);
+	assert_int_equal(M(7, 3), D);
+}
+
+/* The ids of a file's devices, from the fake sysfs tree. */
+static void test_ids_of(void **state)
+{
+	static struct policy_ids ids[5];
+	struct reach_ids t;
+
+	(void)state;
+	assert_int_equal(reach_ids_read("tests/unit/sysfs/good", &t), 0);
+	resolve("device gpu0 = 0000:3b:00.0\n"
+		"device tile1 = 0000:3b:00.0/1\n"
+		"device m0 = hmm_dmirror0\n"
+		"device gone = 0000:af:00.0\n"
+		"device big = 0000:5e:00.0\n"
+		"allow m0 -> gpu0\nallow m0 -> tile1 read\nallow tile1 -> m0\n"
+		"allow big -> gpu0\nallow gone <-> *\n");
+	policy_ids_of(&pol, &t, ids);
+	assert_int_equal(ids[0].device, 0);
+	assert_int_equal(ids[1].device, 0);	/* the same device as gpu0 */
+	assert_int_equal(ids[2].device, 2);
+	assert_true(id_set_has(&ids[0].clients, 4));
+	assert_true(id_set_has(&ids[0].providers, 5) && id_set_has(&ids[0].providers, 6));
+	assert_true(id_set_has(&ids[1].clients, 4));	/* "name/N" accesses as its device */
+	assert_false(id_set_has(&ids[1].providers, 5));
+	assert_true(id_set_has(&ids[1].providers, 6));
+	assert_true(id_set_empty(&ids[3].clients) && id_set_empty(&ids[3].providers));
+	assert_true(id_set_empty(&ids[4].clients));	/* id 70: past the matrix */
+	assert_true(id_set_has(&ids[4].providers, 7));
+	assert_int_equal(policy_resolve(&pol, ids, m), 0);
+	assert_int_equal(M(0, 5), W);
+	assert_int_equal(M(0, 6), R);	/* the later rule, for tile1 only */
+	assert_int_equal(M(4, 1), W);
+	assert_int_equal(M(0, 7), D);
+	reach_ids_free(&t);
 }
 
 int main(void)
@@ -322,7 +366,8 @@ int main(void)
 		cmocka_unit_test(test_design_example),
 		cmocka_unit_test(test_all_64_devices),
 		cmocka_unit_test(test_resolve_rejects_invalid),
-		cmocka_unit_test(test_resolve_into_map_indices),
+		cmocka_unit_test(test_resolve_into_ids),
+		cmocka_unit_test(test_ids_of),
 		cmocka_unit_test(test_device_getters),
 		cmocka_unit_test(test_device_lookup),
 	};

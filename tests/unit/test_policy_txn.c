@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of the pure part of a policy transaction (loader/policy_txn.c):
- * from the snapshot of the maps to the next one, for a file, an edit, and
- * the difference between the live policy and a file.
+ * from the snapshot of the maps to the next one, for a file, an edit, ids
+ * that come and go, and the difference between the live policy and a
+ * file, over the ids of the fake sysfs tree tests/unit/sysfs/good.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,21 +26,42 @@
 #define W P2PREACH_ALLOW_RW
 #define N P2PREACH_MAX_DEVICES
 
+/*
+ * The ids of the tree: hmm_dmirror0 client 0, provider 1; hmm_dmirror1
+ * client 2, provider 3; 0000:3b:00.0 client 4, providers 5 and 6;
+ * 0000:5e:00.0 provider 7, client 70 (past the matrix).
+ */
+#define FILE_TEXT							\
+	"device gpu0 = 0000:3b:00.0\n"					\
+	"device m0 = hmm_dmirror0\n"					\
+	"device m1 = hmm_dmirror1\n"					\
+	"device gone = 0000:af:00.0\n"					\
+	"allow m1 -> m0 read\n"						\
+	"allow m0 <-> gpu0\n"						\
+	"allow gone <-> *\n"						\
+	"default deny\n"
+
 struct fixture {
 	struct policy_snapshot cur, next;
+	struct reach_ids ids;
 	struct policy pol;
 	char err[256];
 };
 
 static int setup(void **state)
 {
-	*state = calloc(1, sizeof(struct fixture));
-	return *state ? 0 : -1;
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	*state = f;
+	return f ? reach_ids_read("tests/unit/sysfs/good", &f->ids) : -1;
 }
 
 static int teardown(void **state)
 {
-	free(*state);
+	struct fixture *f = *state;
+
+	reach_ids_free(&f->ids);
+	free(f);
 	return 0;
 }
 
@@ -49,83 +71,92 @@ static void parse(struct fixture *f, const char *text)
 					     sizeof(f->err)), 0);
 }
 
-/* Put name at index i of s, as the maps would have it. */
-static void put(struct policy_snapshot *s, unsigned i, const char *name)
-{
-	snprintf(s->names.name[i], sizeof(s->names.name[i]), "%s", name);
-}
-
 static __u32 cell(const struct policy_snapshot *s, unsigned c, unsigned p)
 {
 	return s->cells[p2preach_cell(c, p)];
 }
 
-/* An empty policy: every device of the file in file order. */
-static void test_apply_to_empty(void **state)
+/* FILE_TEXT in force: cur is what txn_apply_file() makes of it. */
+static void applied(struct fixture *f)
+{
+	parse(f, FILE_TEXT);
+	assert_int_equal(txn_apply_file(&f->cur, &f->pol, &f->ids, &f->next), 0);
+	f->cur = f->next;
+}
+
+static void test_apply(void **state)
 {
 	struct fixture *f = *state;
 
-	parse(f, "device a = dev0\ndevice b = dev1\nallow a -> b read\ndefault deny\n");
-	assert_int_equal(txn_apply_file(&f->cur, &f->pol, &f->next, f->err, sizeof(f->err)), 0);
-	assert_string_equal(f->next.names.name[0], "dev0");
-	assert_string_equal(f->next.names.alias[0], "a");
-	assert_string_equal(f->next.names.name[1], "dev1");
-	assert_int_equal(txn_device_count(&f->next), 2);
-	assert_int_equal(cell(&f->next, 0, 1), R);
-	assert_int_equal(cell(&f->next, 1, 0), D);
-	assert_int_equal(f->next.cells[P2PREACH_DEFAULT_CELL], D);
+	f->cur.cells[17] = W;
+	f->cur.state.generation = 3;
+	applied(f);
+	assert_int_equal(cell(&f->cur, 2, 1), R);
+	assert_int_equal(cell(&f->cur, 1, 2), D);	/* a provider has no row */
+	assert_int_equal(cell(&f->cur, 0, 5), W);
+	assert_int_equal(cell(&f->cur, 0, 6), W);
+	assert_int_equal(cell(&f->cur, 4, 1), W);
+	assert_int_equal(cell(&f->cur, 2, 5), D);
+	assert_int_equal(cell(&f->cur, 0, 1), D);	/* its own memory */
+	assert_int_equal(f->cur.cells[17], D);
+	assert_int_equal(f->cur.cells[P2PREACH_DEFAULT_CELL], D);
+	assert_int_equal(f->cur.state.generation, 3);	/* the commit bumps it */
+	assert_string_equal(f->cur.state.aliases[3].alias, "gone");
+	assert_string_equal(f->cur.state.aliases[3].name, "0000:af:00.0");
+	assert_string_equal(f->cur.state.owners[5].dev_name, "0000:3b:00.0");
+	assert_int_equal(f->cur.state.owners[5].role, P2PREACH_ROLE_PROVIDER);
+	assert_int_equal(f->cur.state.owners[4].role, P2PREACH_ROLE_CLIENT);
+	assert_int_equal(f->cur.state.owners[8].role, P2PREACH_ROLE_NONE);
+	/* Not a policy the parser makes: nothing changes. */
+	f->pol.default_verdict = 7;
+	assert_int_equal(txn_apply_file(&f->cur, &f->pol, &f->ids, &f->next), -EINVAL);
+	assert_memory_equal(&f->next, &f->cur, sizeof(f->cur));
+}
+
+/* Nothing came or went: nothing to do. */
+static void test_follow_nothing(void **state)
+{
+	struct fixture *f = *state;
+
+	applied(f);
+	assert_int_equal(txn_follow(&f->cur, &f->pol, &f->ids, NULL, &f->next), 0);
+	assert_memory_equal(&f->next, &f->cur, sizeof(f->cur));
 }
 
 /*
- * Kept devices keep their index whatever the file order; new ones take
- * the lowest free indices; devices the file drops and bad entries go.
+ * hmm_dmirror1 left (ids 2 and 3), a new device took id 3, and ids 0
+ * and 1 came back after a remove event: they lose their cells, the new
+ * ones get the file's verdicts, the rest keep theirs, CLI edits too.
  */
-static void test_apply_keeps_indices(void **state)
+static void test_follow(void **state)
 {
 	struct fixture *f = *state;
+	struct id_set retired = { 0 };
 
-	put(&f->cur, 2, "devA");
-	put(&f->cur, 5, "devB");
-	put(&f->cur, 0, "gone");
-	f->cur.nr_bad = 1;
-	snprintf(f->cur.bad[0].name, sizeof(f->cur.bad[0].name), "bad");
-	f->cur.bad[0].index = 99;
-	parse(f, "device c = devC\ndevice b = devB\ndevice a = devA\nallow c -> a\nallow b <-> c read\ndefault read\n");
-	assert_int_equal(txn_apply_file(&f->cur, &f->pol, &f->next, f->err, sizeof(f->err)), 0);
-	assert_string_equal(f->next.names.name[2], "devA");
-	assert_string_equal(f->next.names.name[5], "devB");
-	/* 0 was "gone": free once the file is in force, but not meanwhile. */
-	assert_string_equal(f->next.names.name[1], "devC");
-	assert_string_equal(f->next.names.name[0], "");
-	assert_int_equal(f->next.nr_bad, 0);
-	assert_int_equal(txn_device_count(&f->next), 3);
-	assert_int_equal(cell(&f->next, 1, 2), W);
-	assert_int_equal(cell(&f->next, 5, 1), R);
-	assert_int_equal(cell(&f->next, 1, 5), R);
-	assert_int_equal(cell(&f->next, 2, 5), R);	/* the default */
-	assert_int_equal(cell(&f->next, 0, 2), R);
-	assert_int_equal(f->next.cells[P2PREACH_DEFAULT_CELL], R);
-	assert_string_equal(f->next.names.alias[1], "c");
-}
-
-static void test_apply_too_many(void **state)
-{
-	struct fixture *f = *state;
-	char name[32];
-
-	for (unsigned i = 0; i < N; i++) {
-		snprintf(name, sizeof(name), "old%u", i);
-		put(&f->cur, i, name);
-	}
-	f->next = f->cur;
-	parse(f, "device x = new0\n");
-	assert_int_equal(txn_apply_file(&f->cur, &f->pol, &f->next, f->err, sizeof(f->err)), -ENOSPC);
-	assert_string_equal(f->err, "too many devices: the running policy and the new one name more than 64 together; detach first");
-	assert_memory_equal(&f->next, &f->cur, sizeof(f->cur));
-	/* A file naming devices already there fits. */
-	parse(f, "device x = old63\ndevice y = old0\n");
-	assert_int_equal(txn_apply_file(&f->cur, &f->pol, &f->next, f->err, sizeof(f->err)), 0);
-	assert_string_equal(f->next.names.alias[63], "x");
+	applied(f);
+	f->cur.cells[p2preach_cell(4, 7)] = R;	/* CLI edits */
+	f->cur.cells[p2preach_cell(2, 5)] = R;
+	f->cur.cells[p2preach_cell(0, 5)] = D;
+	reach_ids_drop(&f->ids, 2);
+	snprintf(f->cur.state.owners[3].dev_name, P2PREACH_NAME_LEN, "old");
+	id_set_add(&retired, 0);
+	id_set_add(&retired, 1);
+	assert_int_equal(txn_follow(&f->cur, &f->pol, &f->ids, &retired, &f->next), 4);
+	assert_int_equal(cell(&f->next, 4, 7), R);	/* stays */
+	assert_int_equal(cell(&f->next, 2, 5), D);	/* id 2 went */
+	assert_int_equal(cell(&f->next, 2, 1), D);
+	assert_int_equal(cell(&f->next, 0, 5), W);	/* id 0 is new: the file's */
+	assert_int_equal(cell(&f->next, 4, 1), W);
+	assert_int_equal(cell(&f->next, 0, 3), D);
+	assert_int_equal(f->next.state.owners[2].role, P2PREACH_ROLE_NONE);
+	assert_string_equal(f->next.state.owners[3].dev_name, "hmm_dmirror1");
+	assert_string_equal(f->next.state.owners[0].dev_name, "hmm_dmirror0");
+	/* Without the file, new ids get the default. */
+	f->cur.cells[P2PREACH_DEFAULT_CELL] = R;
+	assert_int_equal(txn_follow(&f->cur, NULL, &f->ids, &retired, &f->next), 4);
+	assert_int_equal(cell(&f->next, 0, 5), R);
+	assert_int_equal(cell(&f->next, 2, 5), R);
+	assert_int_equal(cell(&f->next, 4, 7), R);
 }
 
 /* Edits, one after the other, each on the snapshot the last one made. */
@@ -134,34 +165,50 @@ static const struct {
 	__u32 verdict;
 	bool both;
 	int ret;
-	/* the cells that must hold after it: index pairs and verdicts */
+	/* cells that must hold after it */
 	unsigned c, p;
-	__u32 want, want_back;
+	__u32 want;
+	unsigned c2, p2;
+	__u32 want2;
 	const char *err;
 } edits[] = {
-	{ "dev0", "dev1", W, false, 0, 0, 1, W, D, NULL },
-	{ "dev1", "dev0", R, true, 0, 1, 0, R, R, NULL },
-	/* A new device takes the lowest free index (2). */
-	{ "dev0", "devN", R, false, 0, 0, 2, R, D, NULL },
-	{ "devN", "dev1", D, true, 0, 2, 1, D, D, NULL },
-	{ "bad", "dev0", W, false, -ERANGE, 0, 0, 0, 0,
-	  "device bad has index 99 in the map, beyond the matrix (at most 64 devices)" },
-	{ "dev0", "dev0", W, false, -EINVAL, 0, 0, 0, 0, "bad edit of dev0 -> dev0" },
-	{ "dev0", "dev1", 3, false, -EINVAL, 0, 0, 0, 0, "bad edit of dev0 -> dev1" },
+	{ "m0", "m1", W, false, 0, 0, 3, W, 2, 1, R, NULL },
+	{ "hmm_dmirror1", "gpu0", R, true, 0, 2, 5, R, 4, 3, R, NULL },
+	/* A provider of a device with several: its column only. */
+	{ "m0", "gpu0/1", D, false, 0, 0, 6, D, 0, 5, W, NULL },
+	{ "m0", "0000:3b:00.0/0", R, false, 0, 0, 5, R, 0, 6, D, NULL },
+	{ "m1", "0000:5e:00.0", W, false, 0, 2, 7, W, 2, 6, R, NULL },
+	{ "m0", "gone", W, false, -ENOENT, 0, 0, 0, 0, 0, 0,
+	  "'gone' (0000:af:00.0) has no ids: it is absent, or its driver does not register it" },
+	{ "gpu7", "m0", W, false, -ENOENT, 0, 0, 0, 0, 0, 0,
+	  "unknown device 'gpu7' (not an alias of the policy, and no device of that name has ids)" },
+	{ "0000:5e:00.0", "m0", W, false, -ENOENT, 0, 0, 0, 0, 0, 0,
+	  "'0000:5e:00.0' has only ids past the matrix (ids below 64): its pairs take the default verdict" },
+	{ "m0", "m1", W, true, -ENOENT, 0, 0, 0, 0, 0, 0,
+	  "'m1' has no provider id: no memory of it is open to peers" },
+	{ "m0", "hmm_dmirror0", W, false, -EINVAL, 0, 0, 0, 0, 0, 0,
+	  "'m0' and 'hmm_dmirror0' are the same device" },
+	{ "gpu0/1", "gpu0", W, false, -EINVAL, 0, 0, 0, 0, 0, 0,
+	  "'gpu0/1' and 'gpu0' are the same device" },
+	{ "m0", "m1", 3, false, -EINVAL, 0, 0, 0, 0, 0, 0, "bad verdict 3 for m0 -> m1" },
+	{ "m0", "m1/x", W, false, -EINVAL, 0, 0, 0, 0, 0, 0,
+	  "bad provider in 'm1/x': after '/' comes the number of one of the device's providers (0, 1, ...)" },
 };
 
 static void test_edits(void **state)
 {
 	struct fixture *f = *state;
 
-	f->cur.nr_bad = 1;
-	snprintf(f->cur.bad[0].name, sizeof(f->cur.bad[0].name), "bad");
-	f->cur.bad[0].index = 99;
+	applied(f);
 	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
-		int ret = txn_edit_pair(&f->cur, edits[i].client, edits[i].provider,
-					edits[i].verdict, edits[i].both, &f->next,
-					f->err, sizeof(f->err));
+		int ret;
 
+		/* Both ways: m1's provider has gone by then. */
+		if (edits[i].both && edits[i].ret)
+			reach_ids_drop(&f->ids, 3);
+		ret = txn_edit_pair(&f->cur, &f->pol, &f->ids, edits[i].client,
+				    edits[i].provider, edits[i].verdict, edits[i].both,
+				    &f->next, f->err, sizeof(f->err));
 		if (ret != edits[i].ret)
 			fail_msg("edit %zu: %d, want %d (%s)", i, ret, edits[i].ret, f->err);
 		if (ret) {
@@ -171,28 +218,9 @@ static void test_edits(void **state)
 			continue;
 		}
 		assert_int_equal(cell(&f->next, edits[i].c, edits[i].p), edits[i].want);
-		assert_int_equal(cell(&f->next, edits[i].p, edits[i].c), edits[i].want_back);
+		assert_int_equal(cell(&f->next, edits[i].c2, edits[i].p2), edits[i].want2);
 		f->cur = f->next;
 	}
-	assert_string_equal(f->cur.names.name[2], "devN");
-	assert_int_equal(txn_device_count(&f->cur), 3);
-	assert_int_equal(f->cur.nr_bad, 1);
-}
-
-static void test_edit_no_room(void **state)
-{
-	struct fixture *f = *state;
-	char name[32];
-
-	for (unsigned i = 0; i < N; i++) {
-		snprintf(name, sizeof(name), "d%u", i);
-		put(&f->cur, i, name);
-	}
-	assert_int_equal(txn_edit_pair(&f->cur, "d0", "d1", R, false, &f->next,
-				       f->err, sizeof(f->err)), 0);
-	assert_int_equal(txn_edit_pair(&f->cur, "d0", "extra", R, false, &f->next,
-				       f->err, sizeof(f->err)), -ENOSPC);
-	assert_string_equal(f->err, "no room for device extra (at most 64 devices)");
 }
 
 /* The live edits a file lacks: what show --diff prints, status counts. */
@@ -203,34 +231,32 @@ static void test_diff(void **state)
 	struct txn_change ch[8];
 
 	assert_non_null(file);
-	parse(f, "device a = dev0\ndevice b = dev1\nallow a -> b read\n");
-	assert_int_equal(txn_apply_file(&f->cur, &f->pol, &f->next, f->err, sizeof(f->err)), 0);
-	f->cur = f->next;
+	applied(f);
 	/* Live is the file: no edits. */
-	assert_int_equal(txn_apply_file(&f->cur, &f->pol, file, f->err, sizeof(f->err)), 0);
-	assert_int_equal(txn_diff(file, &f->cur, ch, 8), 0);
-	/* Two CLI edits, one with a device the file does not name. */
-	assert_int_equal(txn_edit_pair(&f->cur, "dev0", "dev1", W, false, &f->next,
-				       f->err, sizeof(f->err)), 0);
-	f->cur = f->next;
-	assert_int_equal(txn_edit_pair(&f->cur, "dev2", "dev0", R, false, &f->next,
-				       f->err, sizeof(f->err)), 0);
-	f->cur = f->next;
-	assert_int_equal(txn_apply_file(&f->cur, &f->pol, file, f->err, sizeof(f->err)), 0);
-	assert_int_equal(txn_diff(file, &f->cur, ch, 8), 2);
-	assert_string_equal(ch[0].client, "dev0");
-	assert_string_equal(ch[0].provider, "dev1");
+	assert_int_equal(txn_apply_file(&f->cur, &f->pol, &f->ids, file), 0);
+	assert_int_equal(txn_diff(file, &f->cur, &f->ids, ch, 8), 0);
+	/* Two edits; cells of ids nobody owns, or past providers, do not count. */
+	f->cur.cells[p2preach_cell(2, 1)] = W;
+	f->cur.cells[p2preach_cell(4, 3)] = R;
+	f->cur.cells[p2preach_cell(9, 1)] = W;
+	f->cur.cells[p2preach_cell(1, 3)] = W;
+	assert_int_equal(txn_diff(file, &f->cur, &f->ids, ch, 8), 2);
+	assert_int_equal(ch[0].client, 2);
+	assert_int_equal(ch[0].provider, 1);
 	assert_int_equal(ch[0].from, R);
 	assert_int_equal(ch[0].to, W);
-	assert_string_equal(ch[1].client, "dev2");
-	assert_string_equal(ch[1].provider, "dev0");
+	assert_int_equal(ch[1].client, 4);
+	assert_int_equal(ch[1].provider, 3);
 	assert_int_equal(ch[1].from, D);
 	assert_int_equal(ch[1].to, R);
+	/* An id whose cells were written for another device: not an edit. */
+	f->cur.state.owners[2].index = 5;
+	assert_int_equal(txn_diff(file, &f->cur, &f->ids, ch, 8), 1);
 	/* Counted even when there is no room to list them; the default too. */
 	f->cur.cells[P2PREACH_DEFAULT_CELL] = W;
-	assert_int_equal(txn_diff(file, &f->cur, NULL, 0), 3);
-	assert_int_equal(txn_diff(file, &f->cur, ch, 1), 3);
-	assert_string_equal(ch[0].client, "");
+	assert_int_equal(txn_diff(file, &f->cur, &f->ids, NULL, 0), 2);
+	assert_int_equal(txn_diff(file, &f->cur, &f->ids, ch, 1), 2);
+	assert_int_equal(ch[0].client, TXN_DEFAULT);
 	assert_int_equal(ch[0].to, W);
 	free(file);
 }
@@ -240,30 +266,31 @@ static void test_live_edits_of_a_file(void **state)
 {
 	struct fixture *f = *state;
 	char path[] = "/tmp/p2preach-txn-XXXXXX";
-	const char *text = "device a = dev0\ndevice b = dev1\nallow a -> b read\n";
 	int fd = mkstemp(path);
 	unsigned n = 99;
 	bool changed = true;
 
 	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (int)strlen(text));
+	assert_int_equal(write(fd, FILE_TEXT, strlen(FILE_TEXT)), (int)strlen(FILE_TEXT));
 	close(fd);
-	parse(f, text);
-	assert_int_equal(txn_apply_file(&f->cur, &f->pol, &f->next, f->err, sizeof(f->err)), 0);
-	f->cur = f->next;
+	applied(f);
 	snprintf(f->cur.state.file, sizeof(f->cur.state.file), "%s", path);
 	f->cur.state.file_hash = f->pol.text_hash;
-	assert_int_equal(txn_live_edits(&f->cur, path, NULL, 0, &n, &changed,
+	assert_int_equal(txn_live_edits(&f->cur, &f->ids, path, NULL, 0, &n, &changed,
 					f->err, sizeof(f->err)), 0);
 	assert_int_equal(n, 0);
 	assert_false(changed);
+	f->cur.cells[p2preach_cell(2, 1)] = W;
+	assert_int_equal(txn_live_edits(&f->cur, &f->ids, path, NULL, 0, &n, &changed,
+					f->err, sizeof(f->err)), 0);
+	assert_int_equal(n, 1);
 	/* Another file with the same text: not the one applied. */
 	f->cur.state.file[0] = 'X';
-	assert_int_equal(txn_live_edits(&f->cur, path, NULL, 0, &n, &changed,
+	assert_int_equal(txn_live_edits(&f->cur, &f->ids, path, NULL, 0, &n, &changed,
 					f->err, sizeof(f->err)), 0);
 	assert_true(changed);
 	assert_int_equal(unlink(path), 0);
-	assert_int_equal(txn_live_edits(&f->cur, path, NULL, 0, &n, &changed,
+	assert_int_equal(txn_live_edits(&f->cur, &f->ids, path, NULL, 0, &n, &changed,
 					f->err, sizeof(f->err)), -ENOENT);
 	assert_non_null(strstr(f->err, "cannot read"));
 }
@@ -279,11 +306,10 @@ static void test_text_hash(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_apply_to_empty, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_apply_keeps_indices, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_apply_too_many, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_apply, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_follow_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_follow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_edit_no_room, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_diff, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live_edits_of_a_file, setup, teardown),
 		cmocka_unit_test(test_text_hash),

@@ -2,6 +2,7 @@
 # probe of what test_hmm does for a pair.
 R=$P2PREACH_ROOT/build
 P=$R/p2preach
+BT=$R/tools/bpftool
 n=0 fails=0
 
 ok() { n=$((n + 1)); echo "ok $n - $T: $1"; }
@@ -37,6 +38,25 @@ check_json() {
 	else
 		not_ok "$name: '$expr' is false for: $out"
 	fi
+}
+
+# id_of DEV_NAME ROLE: the id sysfs lists for that device in that role
+# (client, or provider: its first).
+IDS=/sys/kernel/mm/pagemap_reach/devices
+id_of() {
+	for d in $IDS/*; do
+		[ "$(cat $d/dev_name)" = "$1" ] && [ "$(cat $d/role)" = "$2" ] &&
+			[ "$2" = client -o "$(cat $d/index)" = 0 ] && basename $d
+	done
+}
+
+# bytes4 N: N as the four little-endian bytes of a map key or value, for bpftool.
+bytes4() { echo $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24)); }
+
+# pinned_cell CELL: the verdict in that cell of the matrix p2preach pins.
+pinned_cell() {
+	$BT -j map lookup pinned /sys/fs/bpf/p2preach/matrix key $(bytes4 $1) |
+		python3 -c 'import json,sys; v = json.load(sys.stdin)["value"]; print(int(v[0], 0) if isinstance(v, list) else v)'
 }
 
 # probe CLIENT PROVIDER: remote-rw, remote-read or none.

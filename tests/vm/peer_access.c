@@ -25,6 +25,7 @@
 #include "dmirror.h"
 #include "p2preach.h"
 #include "policy_maps.h"
+#include "reach_ids.h"
 #include "tap.h"
 
 #define NPAGES	4
@@ -33,7 +34,7 @@
 #define PIN	"/sys/fs/bpf/p2preach-test"
 #define DEVICE_BITS	0xf0	/* HMM_DMIRROR_PROT_* device location bits */
 
-static struct policy_maps maps = { .devices = -1, .policy = -1, .stats = -1, .state = -1 };
+static struct policy_maps maps = { .policy = -1, .stats = -1, .state = -1 };
 
 /* --- the policy ---------------------------------------------------------- */
 
@@ -84,13 +85,39 @@ static bool policy_detach(void)
 	return true;
 }
 
+/* The one id of dev_name in role, as sysfs lists it, inside the matrix. */
+static bool id_of(const char *dev_name, __u32 role, __u32 *id)
+{
+	struct reach_ids t;
+	unsigned n = 0;
+
+	if (reach_ids_read(REACH_SYSFS, &t))
+		return false;
+	for (unsigned i = 0; i < t.n; i++) {
+		if (!reach_id_matches(&t.id[i], dev_name, role))
+			continue;
+		*id = t.id[i].id;
+		n++;
+	}
+	reach_ids_free(&t);
+	return n == 1 && *id < P2PREACH_MAX_DEVICES;
+}
+
+static bool pair_ids(const char *client, const char *provider, __u32 *c, __u32 *p)
+{
+	if (!id_of(client, P2PREACH_ROLE_CLIENT, c) ||
+	    !id_of(provider, P2PREACH_ROLE_PROVIDER, p))
+		return tap_fail("no ids for %s -> %s in /sys/%s", client, provider,
+				REACH_IDS_DIR);
+	return true;
+}
+
 static bool set_pair(const char *client, const char *provider, __u32 verdict)
 {
 	__u32 c, p;
 
-	if (policy_device_index(&maps, client, true, &c) ||
-	    policy_device_index(&maps, provider, true, &p) ||
-	    policy_set_verdict(&maps, c, p, verdict))
+	REQUIRE(pair_ids(client, provider, &c, &p));
+	if (policy_set_verdict(&maps, c, p, verdict))
 		return tap_fail("cannot set %s -> %s", client, provider);
 	return true;
 }
@@ -99,9 +126,7 @@ static bool set_pair_bpftool(const char *client, const char *provider, __u32 ver
 {
 	__u32 c, p, cell;
 
-	if (policy_device_index(&maps, client, true, &c) ||
-	    policy_device_index(&maps, provider, true, &p))
-		return tap_fail("unknown devices");
+	REQUIRE(pair_ids(client, provider, &c, &p));
 	cell = p2preach_cell(c, p);
 	/* The matrix is the map in slot 0 of p2p_policy: edit it by id. */
 	if (run("bt=%s/build/tools/bpftool; "
@@ -115,6 +140,38 @@ static bool set_pair_bpftool(const char *client, const char *provider, __u32 ver
 }
 
 /* --- the tests ----------------------------------------------------------- */
+
+/* What the loader relies on: one client and one provider id per dmirror. */
+static bool t_ids_in_sysfs(void)
+{
+	static const char *const names[2] = { DEV0, DEV1 };
+	struct reach_ids t;
+	char link[4096];
+
+	CHECK(!reach_ids_read(REACH_SYSFS, &t), "read the ids");
+	for (unsigned i = 0; i < t.nr_problems; i++)
+		tap_fail("%s", t.problems[i]);
+	for (int d = 0; d < 2; d++) {
+		unsigned clients = 0, providers = 0;
+
+		for (unsigned i = 0; i < t.n; i++) {
+			const struct reach_id *e = &t.id[i];
+
+			if (strcmp(e->dev_name, names[d]))
+				continue;
+			clients += e->role == P2PREACH_ROLE_CLIENT;
+			providers += e->role == P2PREACH_ROLE_PROVIDER && e->index == 0;
+			snprintf(link, sizeof(link), "/sys/%s/%u/device", REACH_IDS_DIR, e->id);
+			CHECK(!access(link, F_OK), "%s has no device link", link);
+		}
+		CHECK(clients == 1 && providers == 1,
+		      "%s: %u client and %u provider ids, want one each", names[d],
+		      clients, providers);
+	}
+	CHECK(!t.nr_problems, "sysfs has entries the loader cannot read");
+	reach_ids_free(&t);
+	return true;
+}
 
 static bool t_no_policy_migrates_to_ram(void)
 {
@@ -274,13 +331,29 @@ static bool t_detach_restores(void)
 
 static bool attach(void) { return policy_attach(); }
 
+/* "hmm_dmirrorN" -> N, or -1. */
+static int dmirror_number(const char *name)
+{
+	int n, end = 0;
+
+	if (sscanf(name, "hmm_dmirror%d%n", &n, &end) != 1 || name[end] || n < 0 ||
+	    n >= DMIRROR_MAX)
+		return -1;
+	return n;
+}
+
 /* For scripts: how does client see a page that lives in provider? */
 static int probe(const char *client, const char *provider)
 {
-	int c = !strcmp(client, DEV1), pr = !strcmp(provider, DEV1);
+	int c = dmirror_number(client), pr = dmirror_number(provider);
 	unsigned char m[NPAGES];
-	char *p = dm_on_device(pr, NPAGES, 800);
+	char *p;
 
+	if (c < 0 || pr < 0 || !dm_open((c > pr ? c : pr) + 1)) {
+		fprintf(stderr, "peer_access: cannot open %s and %s\n", client, provider);
+		return 1;
+	}
+	p = dm_on_device(pr, NPAGES, 800);
 	if (!p || dm_cmd(c, HMM_DMIRROR_SNAPSHOT, p, m, NPAGES, NULL)) {
 		fprintf(stderr, "peer_access: probe failed\n");
 		return 1;
@@ -298,18 +371,19 @@ static int probe(const char *client, const char *provider)
 
 int main(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "probe"))
+		return probe(argv[2], argv[3]);
+	if (argc != 1) {
+		fprintf(stderr, "usage: peer_access [probe hmm_dmirrorN hmm_dmirrorM]\n");
+		return 2;
+	}
 	if (!dm_open(2)) {
 		printf("not ok 1 - open the test_hmm devices\n");
 		return 1;
 	}
 
-	if (argc == 4 && !strcmp(argv[1], "probe"))
-		return probe(argv[2], argv[3]);
-	if (argc != 1) {
-		fprintf(stderr, "usage: peer_access [probe CLIENT PROVIDER]\n");
-		return 2;
-	}
-
+	tap_test("sysfs lists one client and one provider id per test_hmm device",
+	     t_ids_in_sysfs);
 	tap_test("no policy: a read through dmirror1 migrates the page to RAM",
 	     t_no_policy_migrates_to_ram);
 	tap_test("bpftool struct_ops register accepts the policy object", attach);

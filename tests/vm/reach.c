@@ -6,9 +6,12 @@
  * link update; invalid verdicts; one policy at a time; unloading test_hmm
  * with a policy attached; walks and migrations with no owner never ask;
  * a read grant never migrates; attaching takes CAP_SYS_ADMIN; one decision
- * per device-private THP.
+ * per device-private THP and per run of pages; device ids in sysfs and
+ * their uevents; memory without a translation is never granted; an
+ * announcement scoped to one provider leaves the others' mappings.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -17,10 +20,12 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/capability.h>
+#include <sys/socket.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/netlink.h>
 
 #include "dmirror.h"
 #include "dmirror_ioctl.h"
@@ -65,6 +70,16 @@ static int announce(void)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts);
 	int err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.changed), &opts);
+
+	return err ? err : (int)opts.retval;
+}
+
+/* The same, scoped to one provider id. */
+static int announce_provider(int provider_id)
+{
+	__u32 ctx = provider_id;
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &ctx, .ctx_size_in = sizeof(ctx));
+	int err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.provider_changed), &opts);
 
 	return err ? err : (int)opts.retval;
 }
@@ -190,18 +205,26 @@ static bool t_bad_verdict(void)
 	return detach();
 }
 
-static bool t_unload_attached(void)
+/* Unload test_hmm and load it again with params; reopen n devices. */
+static bool reload_test_hmm(const char *params, int n)
 {
-	char *p, cmd[512];
 	const char *k = getenv("P2PREACH_KERNEL");
+	char cmd[512];
 
 	CHECK(k, "P2PREACH_KERNEL not set");
-	REQUIRE(attach(skel->maps.reach_test));
 	dm_close();
-	CHECK(system("rmmod test_hmm") == 0, "rmmod test_hmm with a policy attached failed");
-	snprintf(cmd, sizeof(cmd), "insmod %s/test_hmm.ko", k);
-	CHECK(system(cmd) == 0, "insmod test_hmm failed");
-	REQUIRE(dm_open(2));
+	CHECK(system("rmmod test_hmm") == 0, "rmmod test_hmm failed");
+	snprintf(cmd, sizeof(cmd), "insmod %s/test_hmm.ko %s", k, params);
+	CHECK(system(cmd) == 0, "%s failed", cmd);
+	return dm_open(n);
+}
+
+static bool t_unload_attached(void)
+{
+	char *p;
+
+	REQUIRE(attach(skel->maps.reach_test));
+	REQUIRE(reload_test_hmm("", 2));
 	p = remote_page(500);
 	REQUIRE(p);
 	REQUIRE(dm_snapshot_is(1, p, NPAGES, HMM_DMIRROR_PROT_DEV_PRIVATE_REMOTE |
@@ -739,6 +762,250 @@ static bool t_read_own_migrated(void)
 	return true;
 }
 
+#define REACH_DEVICES	"/sys/kernel/mm/pagemap_reach/devices"
+
+/* An attribute of id, without the newline; "" if it cannot be read. */
+static void id_attr(const char *id, const char *name, char *buf, size_t len)
+{
+	char path[256];
+	FILE *f;
+
+	buf[0] = 0;
+	snprintf(path, sizeof(path), REACH_DEVICES "/%s/%s", id, name);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (!fgets(buf, len, f))
+		buf[0] = 0;
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
+}
+
+/*
+ * Ids of test_hmm's devices: the one of hmm_dmirror<dev> in role, or -1;
+ * with dev < 0, a bitmask of all of them (ids below 64).
+ */
+static long dmirror_id(int dev, const char *role)
+{
+	char want[32], name[64], got[16];
+	long found = dev < 0 ? 0 : -1;
+	struct dirent *d;
+	DIR *dir = opendir(REACH_DEVICES);
+
+	if (!dir)
+		return found;
+	snprintf(want, sizeof(want), "hmm_dmirror%d", dev);
+	while ((d = readdir(dir))) {
+		long id = strtol(d->d_name, NULL, 10);
+
+		if (d->d_name[0] == '.')
+			continue;
+		id_attr(d->d_name, "dev_name", name, sizeof(name));
+		id_attr(d->d_name, "role", got, sizeof(got));
+		if (dev < 0 && !strncmp(name, "hmm_dmirror", 11) && id < 64)
+			found |= 1L << id;
+		else if (dev >= 0 && !strcmp(name, want) && !strcmp(got, role))
+			found = id;
+	}
+	closedir(dir);
+	return found;
+}
+
+static long id_generation(long id)
+{
+	char name[16], buf[32];
+
+	snprintf(name, sizeof(name), "%ld", id);
+	id_attr(name, "generation", buf, sizeof(buf));
+	return buf[0] ? strtol(buf, NULL, 10) : -1;
+}
+
+/* A socket on the kernel's uevents, as udev has; -1 on failure. */
+static int uevent_socket(void)
+{
+	struct sockaddr_nl a = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			NETLINK_KOBJECT_UEVENT);
+
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a))) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* Count the pagemap_reach add and remove events queued on fd. */
+static void uevent_count(int fd, int *added, int *removed)
+{
+	char buf[8192];
+	ssize_t n;
+
+	while ((n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0) {
+		const char *action = "";
+		bool ours = false, id = false;
+
+		buf[n] = 0;
+		for (char *p = buf; p < buf + n; p += strlen(p) + 1) {
+			ours |= !strcmp(p, "SUBSYSTEM=pagemap_reach");
+			id |= !strncmp(p, "PAGEMAP_REACH_ID=", 17);
+			if (!strncmp(p, "ACTION=", 7))
+				action = p + 7;
+		}
+		if (ours && id && !strcmp(action, "add"))
+			(*added)++;
+		if (ours && id && !strcmp(action, "remove"))
+			(*removed)++;
+	}
+}
+
+/*
+ * Each device has a client id and a provider id, listed in sysfs and
+ * announced with uevents as test_hmm comes and goes. While the policy
+ * that knew them stays attached, ids of departed devices are not given
+ * to new ones; after the next change they may be.
+ */
+static bool t_ids_uevents(void)
+{
+	int fd = uevent_socket(), added = 0, removed = 0;
+	char path[256], link[256], id[24];
+	long a, b, c, client;
+	ssize_t len;
+
+	CHECK(fd >= 0, "uevent socket: %s", strerror(errno));
+	a = dmirror_id(-1, NULL);
+	client = dmirror_id(0, "client");
+	/* A client id each, and a provider id per memory chunk. */
+	CHECK(__builtin_popcountl(a) >= 4, "%d ids for two devices, want 4 or more",
+	      __builtin_popcountl(a));
+	CHECK(client >= 0 && dmirror_id(0, "provider") >= 0, "hmm_dmirror0 lacks an id");
+	snprintf(path, sizeof(path), REACH_DEVICES "/%ld/device", client);
+	len = readlink(path, link, sizeof(link) - 1);
+	CHECK(len > 0, "%s: %s", path, strerror(errno));
+	link[len] = 0;
+	CHECK(strstr(link, "/hmm_dmirror0"), "%s points to %s", path, link);
+	snprintf(id, sizeof(id), "%ld", client);
+	id_attr(id, "role", path, sizeof(path));
+	CHECK(!strcmp(path, "client"), "role of the client id is '%s'", path);
+
+	REQUIRE(attach(skel->maps.reach_test));
+	REQUIRE(reload_test_hmm("", 2));
+	usleep(100000);
+	uevent_count(fd, &added, &removed);
+	close(fd);
+	CHECK(removed == __builtin_popcountl(a) && added == 4,
+	      "%d remove and %d add uevents, want %d and 4", removed, added,
+	      __builtin_popcountl(a));
+	/* A fresh test_hmm has one memory chunk per device. */
+	b = dmirror_id(-1, NULL);
+	CHECK(__builtin_popcountl(b) == 4, "%d ids after the reload, want 4",
+	      __builtin_popcountl(b));
+	CHECK(!(a & b), "ids 0x%lx given again while the policy that knew them is attached",
+	      a & b);
+	CHECK(announce() == 0, "announce failed");
+	REQUIRE(reload_test_hmm("", 2));
+	c = dmirror_id(-1, NULL);
+	CHECK(!(b & c), "ids 0x%lx given again while the policy that knew them is attached",
+	      b & c);
+	CHECK(a & c, "ids retired before the change were never given again (0x%lx, 0x%lx)",
+	      a, c);
+	return detach();
+}
+
+/* Memory whose pagemap cannot be translated for peers is never granted. */
+static bool t_no_translation(void)
+{
+	__u64 before;
+	char *p;
+
+	REQUIRE(reload_test_hmm("no_peer_map=1", 2));
+	CHECK(dmirror_id(0, "provider") < 0, "hmm_dmirror0 is a provider without a translation");
+	CHECK(dmirror_id(1, "provider") >= 0, "hmm_dmirror1 is no provider");
+	REQUIRE(set(1, 0, RW));
+	REQUIRE(attach(skel->maps.reach_test));
+	before = all_decisions();
+	p = dm_on_device(0, NPAGES, 1500);
+	REQUIRE(p);
+	CHECK(dm_snapshot_is(1, p, NPAGES, HMM_DMIRROR_PROT_NONE),
+	      "memory with no translation was granted");
+	REQUIRE(dm_read_is(1, p, NPAGES, 1500, NULL));
+	REQUIRE(dm_in_ram(0, p, NPAGES));
+	CHECK(all_decisions() == before, "the policy was asked %llu times about it",
+	      (unsigned long long)(all_decisions() - before));
+	dm_unmap(p, NPAGES);
+	REQUIRE(detach());
+	return reload_test_hmm("", 2);
+}
+
+/* A 16 MiB peer read of one provider: one decision per walk, not per page. */
+static bool t_one_decision_per_run(void)
+{
+	const char *ev = TRACING "/events/pagemap_reach/pagemap_reach_decide/enable";
+	const unsigned long n = 4096;
+	unsigned long first, last, want;
+	bool read;
+	long got;
+	char *p;
+
+	REQUIRE(attach(skel->maps.reach_test));
+	REQUIRE(set(1, 0, RW));
+	p = dm_on_device(0, n, 1600);
+	REQUIRE(p);
+	REQUIRE(write_file(TRACING "/trace", ""));
+	REQUIRE(write_file(ev, "1"));
+	read = dm_read_is(1, p, n, 1600, NULL);
+	write_file(ev, "0");
+	REQUIRE(read);
+	/* test_hmm walks up to a PMD (2 MiB) at a time. */
+	first = (uintptr_t)p >> 21;
+	last = ((uintptr_t)p + n * dm_page_size - 1) >> 21;
+	want = last - first + 1;
+	got = trace_lines("provider=hmm_dmirror0");
+	CHECK(got == (long)want, "%ld decisions for a 16 MiB read, want %lu (one per walk)",
+	      got, want);
+	REQUIRE(on_own_device(0, p, n));
+	dm_unmap(p, n);
+	return detach();
+}
+
+/*
+ * dmirror2 maps memory of dmirror0 and of dmirror1 in place. An edit
+ * announced for dmirror0's provider drops only the mappings of its memory.
+ */
+static bool t_scoped_revocation(void)
+{
+	long prov0, prov1, gen1;
+	__u64 faults;
+	char *p0, *p1;
+
+	REQUIRE(reload_test_hmm("ndevices=3", 3));
+	prov0 = dmirror_id(0, "provider");
+	prov1 = dmirror_id(1, "provider");
+	CHECK(prov0 >= 0 && prov1 >= 0, "no provider ids");
+	REQUIRE(set(2, 0, RW));
+	REQUIRE(set(2, 1, RW));
+	REQUIRE(attach(skel->maps.reach_test));
+	p0 = dm_on_device(0, NPAGES, 1700);
+	p1 = dm_on_device(1, NPAGES, 1710);
+	REQUIRE(p0 && p1);
+	REQUIRE(dm_read_is(2, p0, NPAGES, 1700, NULL));
+	REQUIRE(dm_read_is(2, p1, NPAGES, 1710, NULL));
+	CHECK(dm_read_is(2, p0, NPAGES, 1700, &faults) && !faults, "dmirror2 did not keep its mapping");
+	gen1 = id_generation(prov1);
+	CHECK(announce_provider(prov0) == 0, "scoped announcement failed");
+	CHECK(id_generation(prov0) > 0, "the provider's generation did not grow");
+	CHECK(id_generation(prov1) == gen1, "another provider's generation moved");
+	CHECK(dm_read_is(2, p1, NPAGES, 1710, &faults) && !faults,
+	      "an edit of hmm_dmirror0's pairs dropped the mapping of hmm_dmirror1's memory");
+	CHECK(dm_read_is(2, p0, NPAGES, 1700, &faults) && faults,
+	      "the mapping of hmm_dmirror0's memory survived an edit of its pairs");
+	CHECK(announce_provider(dmirror_id(2, "client")) == -EINVAL,
+	      "announcing for a client id did not fail with EINVAL");
+	dm_unmap(p0, NPAGES);
+	dm_unmap(p1, NPAGES);
+	REQUIRE(detach());
+	return reload_test_hmm("", 2);
+}
+
 /* Attach and detach one policy instance over and over, racing another. */
 static void *attach_detach_loop(void *arg)
 {
@@ -849,6 +1116,14 @@ int main(void)
 	    t_event_order);
 	run("test_hmm reads back 128 pages migrated into its own memory", t_read_own_migrated);
 	run("test_hmm unloads and reloads with a policy attached", t_unload_attached);
+	run("device ids: in sysfs, announced by uevents, not reused while a policy knows them",
+	    t_ids_uevents);
+	run("memory without a translation for peers is never granted, nor asked about",
+	    t_no_translation);
+	run("a 16 MiB peer read of one provider costs one decision per walk",
+	    t_one_decision_per_run);
+	run("an announcement scoped to one provider drops only mappings of its memory",
+	    t_scoped_revocation);
 	reach_test_bpf__destroy(skel);
 	return tap_failures() ? 1 : 0;
 }

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "log.h"
+#include "reach_ids.h"
+#include "sysfs_line.h"
+
+bool reach_parse_number(const char *s, __u32 *out)
+{
+	unsigned long v = 0;
+
+	if (!*s || (s[0] == '0' && s[1]))
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		v = v * 10 + (*s - '0');
+		if (v >= P2PREACH_MAX_IDS)
+			return false;
+	}
+	*out = v;
+	return true;
+}
+
+static void problem(struct reach_ids *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Keep a message; losing one to a failed allocation loses only its text. */
+static void problem(struct reach_ids *t, const char *fmt, ...)
+{
+	char **more = realloc(t->problems, (t->nr_problems + 1) * sizeof(*more));
+	char buf[512];
+	va_list ap;
+
+	if (!more)
+		return;
+	t->problems = more;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	t->problems[t->nr_problems] = strdup(buf);
+	if (t->problems[t->nr_problems])
+		t->nr_problems++;
+}
+
+/* Gone meanwhile: its device left, which is no problem of the entry. */
+static bool gone(const char *dir)
+{
+	struct stat st;
+
+	return stat(dir, &st) && errno == ENOENT;
+}
+
+/* One of an entry's files; false (with a problem unless the entry went). */
+static bool field(struct reach_ids *t, const char *dir, const char *entry,
+		  const char *name, char *buf, size_t len)
+{
+	int err = sysfs_line(dir, name, buf, len);
+
+	if (!err && buf[0])
+		return true;
+	if (err == -EOVERFLOW)
+		problem(t, "ignoring %s/%s: %s is longer than %zu characters",
+			REACH_IDS_DIR, entry, name, len - 1);
+	else if (!gone(dir))
+		problem(t, "ignoring %s/%s: %s %s", REACH_IDS_DIR, entry,
+			err ? "cannot read" : "empty", name);
+	return false;
+}
+
+/* Fill e from the directory of id entry; false if it is not an id. */
+static bool read_entry(struct reach_ids *t, const char *root, const char *entry,
+		       struct reach_id *e)
+{
+	char dir[4096], buf[P2PREACH_NAME_LEN];
+
+	memset(e, 0, sizeof(*e));
+	if (!reach_parse_number(entry, &e->id)) {
+		problem(t, "ignoring %s/%s: not an id (a number below %d)",
+			REACH_IDS_DIR, entry, P2PREACH_MAX_IDS);
+		return false;
+	}
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/%s/%s", root, REACH_IDS_DIR, entry) >=
+	    sizeof(dir))
+		return false;
+	if (!field(t, dir, entry, "dev_name", e->dev_name, sizeof(e->dev_name)) ||
+	    !field(t, dir, entry, "role", buf, sizeof(buf)))
+		return false;
+	if (strchr(e->dev_name, '/')) {
+		problem(t, "ignoring %s/%s: dev_name '%s' has a '/'", REACH_IDS_DIR,
+			entry, e->dev_name);
+		return false;
+	}
+	if (!strcmp(buf, "client"))
+		e->role = P2PREACH_ROLE_CLIENT;
+	else if (!strcmp(buf, "provider"))
+		e->role = P2PREACH_ROLE_PROVIDER;
+	else {
+		problem(t, "ignoring %s/%s: role '%s' (client or provider)",
+			REACH_IDS_DIR, entry, buf);
+		return false;
+	}
+	if (e->role == P2PREACH_ROLE_CLIENT)
+		return true;
+	if (!field(t, dir, entry, "index", buf, sizeof(buf)))
+		return false;
+	if (!reach_parse_number(buf, &e->index)) {
+		problem(t, "ignoring %s/%s: index '%s' (a number below %d)",
+			REACH_IDS_DIR, entry, buf, P2PREACH_MAX_IDS);
+		return false;
+	}
+	return true;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	__u32 x = ((const struct reach_id *)a)->id, y = ((const struct reach_id *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+int reach_ids_read(const char *sysfs_root, struct reach_ids *t)
+{
+	char path[4096];
+	struct dirent *de;
+	struct reach_id e, *more;
+	DIR *d;
+
+	memset(t, 0, sizeof(*t));
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", sysfs_root, REACH_IDS_DIR) >=
+	    sizeof(path))
+		return 0;
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || !read_entry(t, sysfs_root, de->d_name, &e))
+			continue;
+		more = realloc(t->id, (t->n + 1) * sizeof(*more));
+		if (!more) {
+			closedir(d);
+			reach_ids_free(t);
+			return -ENOMEM;
+		}
+		t->id = more;
+		t->id[t->n++] = e;
+	}
+	closedir(d);
+	qsort(t->id, t->n, sizeof(*t->id), by_id);
+	return 0;
+}
+
+int reach_ids_load(const char *sysfs_root, struct reach_ids *t)
+{
+	int err = reach_ids_read(sysfs_root, t);
+
+	if (err)
+		log_err("cannot read the device ids: %s", strerror(-err));
+	for (unsigned i = 0; i < t->nr_problems; i++)
+		log_warn("%s", t->problems[i]);
+	for (unsigned i = 0; i < t->n; i++)
+		if (t->id[i].id >= P2PREACH_MAX_DEVICES)
+			log_warn("id %u (%s) is past the matrix (ids below %d): its pairs get the default verdict",
+				 t->id[i].id, t->id[i].dev_name, P2PREACH_MAX_DEVICES);
+	return err;
+}
+
+void reach_ids_free(struct reach_ids *t)
+{
+	for (unsigned i = 0; i < t->nr_problems; i++)
+		free(t->problems[i]);
+	free(t->problems);
+	free(t->id);
+	memset(t, 0, sizeof(*t));
+}
+
+const struct reach_id *reach_ids_find(const struct reach_ids *t, __u32 id)
+{
+	struct reach_id key = { .id = id };
+
+	return t->n ? bsearch(&key, t->id, t->n, sizeof(key), by_id) : NULL;
+}
+
+void reach_ids_drop(struct reach_ids *t, __u32 id)
+{
+	const struct reach_id *e = reach_ids_find(t, id);
+	size_t i;
+
+	if (!e)
+		return;
+	i = e - t->id;
+	memmove(&t->id[i], &t->id[i + 1], (t->n - i - 1) * sizeof(*t->id));
+	t->n--;
+}
+
+int reach_name_parse(const char *name, char dev[P2PREACH_NAME_LEN], int *rank,
+		     char *err, size_t errlen)
+{
+	const char *slash = strchr(name, '/');
+	size_t len = slash ? (size_t)(slash - name) : strlen(name);
+	__u32 n;
+
+	if (!len || len >= P2PREACH_NAME_LEN) {
+		snprintf(err, errlen, "bad device '%s' (1 to %d characters before any '/')",
+			 name, P2PREACH_NAME_LEN - 1);
+		return -EINVAL;
+	}
+	*rank = -1;
+	if (slash) {
+		if (!reach_parse_number(slash + 1, &n)) {
+			snprintf(err, errlen, "bad provider in '%s': after '/' comes the number of one of the device's providers (0, 1, ...)",
+				 name);
+			return -EINVAL;
+		}
+		*rank = n;
+	}
+	memcpy(dev, name, len);
+	dev[len] = '\0';
+	return 0;
+}
+
+const char *reach_role_name(__u32 role)
+{
+	return role == P2PREACH_ROLE_CLIENT ? "client" :
+	       role == P2PREACH_ROLE_PROVIDER ? "provider" : "id";
+}
+
+bool reach_id_matches(const struct reach_id *e, const char *name, __u32 role)
+{
+	char dev[P2PREACH_NAME_LEN];
+	int rank;
+
+	if (role != P2PREACH_ROLE_NONE && e->role != role)
+		return false;
+	if (reach_name_parse(name, dev, &rank, NULL, 0) || strcmp(dev, e->dev_name))
+		return false;
+	return rank < 0 || (e->role == P2PREACH_ROLE_PROVIDER && e->index == (__u32)rank);
+}
+
+unsigned reach_ids_select(const struct reach_ids *t, const char *name,
+			  __u32 role, struct id_set *out)
+{
+	unsigned n = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (unsigned i = 0; i < t->n; i++) {
+		if (!reach_id_matches(&t->id[i], name, role))
+			continue;
+		id_set_add(out, t->id[i].id);
+		n++;
+	}
+	return n;
+}
+
+unsigned reach_ids_nr_providers(const struct reach_ids *t, const char *dev_name)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < t->n; i++)
+		n += t->id[i].role == P2PREACH_ROLE_PROVIDER &&
+		     !strcmp(t->id[i].dev_name, dev_name);
+	return n;
+}
+
+void reach_id_name(const struct reach_ids *t, const struct reach_id *e,
+		   char *buf, size_t len)
+{
+	if (e->role == P2PREACH_ROLE_PROVIDER && reach_ids_nr_providers(t, e->dev_name) > 1)
+		snprintf(buf, len, "%s/%u", e->dev_name, e->index);
+	else
+		snprintf(buf, len, "%s", e->dev_name);
+}
