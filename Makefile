@@ -60,10 +60,10 @@ BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) \
 # kernel through libbpf.
 LOADER_PURE := cli commands completion names verdict log policy_file \
 	policy_rules policy_txn uevent topology kernel_state json_out metrics \
-	pins reach_ids sysfs_line
+	pins reach_ids sysfs_line explain show_out
 LOADER_SYS := main policy_maps policy_commit apply attach lock announce \
 	notify stats view cmd_edit cmd_show cmd_stats cmd_status cmd_check \
-	cmd_topology daemon
+	daemon
 loader_objs = $(patsubst %,$(1)/loader/%.o,$(2))
 
 # objects_in DIR COMPILER FLAGS: a tree of objects under DIR, one per
@@ -100,7 +100,7 @@ SKEL := $(B)/bpf/p2preach.skel.h
 # The announcement of a map edit, kept out of the policy object.
 SKELS := $(SKEL) $(B)/bpf/p2preach_changed.skel.h
 # Example policies, registered with bpftool as they are.
-EXAMPLES := $(B)/bpf/allowlist.bpf.o $(B)/bpf/same_switch.bpf.o
+EXAMPLES := $(B)/bpf/allowlist.bpf.o
 
 .PHONY: all deps kernel tools bpf loader tests unit-bin vm-tests check demo install clean distclean
 all: loader tests unit-bin

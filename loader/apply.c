@@ -93,22 +93,6 @@ int apply_file(const char *pin_dir, const char *file, struct policy *applied)
 	return ret ? ret : apply_policy(pin_dir, file, applied);
 }
 
-/* The file last applied, parsed, while its text is the one applied; else NULL. */
-static struct policy *applied_file(const struct p2preach_state *st)
-{
-	struct policy *p;
-	char err[1024];
-
-	if (!st->file[0])
-		return NULL;
-	p = malloc(sizeof(*p));
-	if (p && !policy_file_parse(st->file, p, err, sizeof(err)) &&
-	    p->text_hash == st->file_hash)
-		return p;
-	free(p);
-	return NULL;
-}
-
 /* Ids of t whose cells were written for no device, or another. */
 static unsigned new_ids(const struct policy_snapshot *s, const struct reach_ids *t)
 {
@@ -132,8 +116,8 @@ int apply_edit(const char *pin_dir, const char *cmd, const char *client,
 	ret = txn_begin(pin_dir, &t);
 	if (ret)
 		return ret;
-	p = applied_file(&t->cur.state);
-	if (!p && t->cur.state.file[0] && new_ids(&t->cur, &t->ids))
+	if (txn_applied_file(&t->cur.state, &p) != TXN_FILE_SAME && t->cur.state.file[0] &&
+	    new_ids(&t->cur, &t->ids))
 		log_warn("%s changed since it was applied: the ids that came since get the default verdict until it is applied again",
 			 t->cur.state.file);
 	ret = txn_edit_pair(&t->cur, p, &t->ids, client, provider, verdict, both,

@@ -24,6 +24,7 @@ static const struct option long_options[] = {
 	{ "format", required_argument, NULL, 'f' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "metrics-file", required_argument, NULL, 'M' },
+	{ "matrix", no_argument, NULL, 'm' },
 	{ "pin-dir", required_argument, NULL, 'd' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -45,6 +46,7 @@ static const struct {
 	{ OPT_METRICS, "metrics-file", "    --metrics-file FILE\n"
 	  "                      daemon: keep FILE up to date for node_exporter's\n"
 	  "                      textfile collector" },
+	{ OPT_MATRIX, "matrix", "-m, --matrix        show: the compact matrix, like nvidia-smi topo -m" },
 };
 
 #define N_COMMAND_OPTIONS (sizeof(command_options) / sizeof(command_options[0]))
@@ -72,15 +74,6 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
-/* The first entry of each command name, in table order. */
-static bool first_of_name(size_t i)
-{
-	for (size_t j = 0; j < i; j++)
-		if (!strcmp(commands[j].name, commands[i].name))
-			return false;
-	return true;
-}
-
 /* Append word to a ", "-separated list, if it fits. */
 static void list_add(char *list, size_t size, const char *word)
 {
@@ -99,8 +92,7 @@ static int find_command(const char *word, char *err, size_t errlen)
 		if (!strcmp(word, commands[i].name))
 			return i;
 	for (size_t i = 0; i < nr_commands; i++) {
-		if (!first_of_name(i) ||
-		    strncmp(word, commands[i].name, strlen(word)))
+		if (strncmp(word, commands[i].name, strlen(word)))
 			continue;
 		found = i;
 		n++;
@@ -111,30 +103,6 @@ static int find_command(const char *word, char *err, size_t errlen)
 	if (n > 1 && word[0])
 		return fail(err, errlen, "ambiguous command '%s' (%s)", word, list);
 	return fail(err, errlen, "unknown command '%s' (try p2preach --help)", word);
-}
-
-/* A command with actions: the entry its first argument names. */
-static int find_action(int idx, char ***args, int *nargs, char *err, size_t errlen)
-{
-	char list[128] = "";
-
-	if (!commands[idx].action)
-		return idx;
-	if (*nargs == 0)
-		return idx;
-	for (size_t i = idx; i < nr_commands; i++) {
-		if (strcmp(commands[i].name, commands[idx].name))
-			continue;
-		if (!strcmp(commands[i].action, (*args)[0])) {
-			(*args)++;
-			(*nargs)--;
-			return i;
-		}
-		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
-			 list[0] ? " or " : "", commands[i].action);
-	}
-	return fail(err, errlen, "%s: unknown action '%s' (%s)",
-		    commands[idx].name, (*args)[0], list);
 }
 
 /*
@@ -189,7 +157,7 @@ static int option_refused(const struct cli *c, size_t opt, char *err, size_t err
 	size_t n = 0;
 
 	for (size_t i = 0; i < nr_commands && n < 16; i++)
-		if ((commands[i].options & command_options[opt].bit) && first_of_name(i))
+		if (commands[i].options & command_options[opt].bit)
 			names[n++] = commands[i].name;
 	for (size_t i = 0; i < n; i++)
 		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
@@ -249,6 +217,11 @@ int cli_parse_show(struct cli *c, char **args, int nargs, char *err, size_t errl
 {
 	if (c->diff && !*c->diff)
 		return fail(err, errlen, "%s: empty file name", c->name);
+	if (c->matrix && c->diff)
+		return fail(err, errlen, "%s: --matrix and --diff exclude each other", c->name);
+	if (c->matrix && c->json)
+		return fail(err, errlen, "%s: --matrix and --json exclude each other (the JSON has every pair)",
+			    c->name);
 	return 0;
 }
 
@@ -301,7 +274,7 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 	/* Our messages, not getopt's: they go through err like the rest. */
 	opterr = 0;
 	optind = 0;	/* full reinitialisation, so parsing can run twice */
-	while ((opt = getopt_long(argc, argv, ":jpbc:f:o:d:vhV", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":jpbc:f:o:d:mvhV", long_options, NULL)) != -1) {
 		switch (opt) {
 		case 'j': c.json = out->json = true; break;
 		case 'p': c.json = c.pretty = out->json = true; break;
@@ -315,6 +288,7 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 			break;
 		case 'o': c.output = optarg; seen[4] = true; break;
 		case 'M': c.metrics = optarg; seen[5] = true; break;
+		case 'm': c.matrix = seen[6] = true; break;
 		case 'd': c.pin_dir = optarg; break;
 		case 'v': c.verbose = true; break;
 		case 'h': help = true; break;
@@ -339,9 +313,6 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 		return idx;
 	args = argv + optind + 1;
 	nargs = argc - optind - 1;
-	idx = find_action(idx, &args, &nargs, err, errlen);
-	if (idx < 0)
-		return idx;
 	c.command = &commands[idx];
 	c.name = c.command->name;
 
@@ -366,17 +337,6 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 	return 0;
 }
 
-/* "NAME [ACTION] ARGS" of entry i, as the usage text shows it. */
-static void synopsis(size_t i, char *buf, size_t len)
-{
-	const struct command *cmd = &commands[i];
-	bool deflt = cmd->action && first_of_name(i);
-
-	snprintf(buf, len, "%s%s%s%s%s%s%s", cmd->name, cmd->action ? " " : "",
-		 deflt ? "[" : "", cmd->action ? cmd->action : "",
-		 deflt ? "]" : "", cmd->args[0] ? " " : "", cmd->args);
-}
-
 void cli_print_usage(FILE *f)
 {
 	char syn[128];
@@ -385,7 +345,8 @@ void cli_print_usage(FILE *f)
 	for (size_t i = 0; i < nr_commands; i++) {
 		const char *h = commands[i].help;
 
-		synopsis(i, syn, sizeof(syn));
+		snprintf(syn, sizeof(syn), "%s%s%s", commands[i].name,
+			 commands[i].args[0] ? " " : "", commands[i].args);
 		fprintf(f, "  %-32s ", syn);
 		for (; *h; h++) {
 			fputc(*h, f);

@@ -25,6 +25,7 @@ struct cli {
 	const struct command *command;
 	const char *name;	/* the command's full name */
 	bool json, pretty, both, verbose;
+	bool matrix;		/* show -m */
 	const char *pin_dir;
 	const char *config;	/* daemon's policy file */
 	const char *file;	/* load, apply, check */

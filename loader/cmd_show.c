@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* show: the verdict matrix, or the live edits a file lacks (--diff). */
+/*
+ * show: per ordered pair, what hardware and drivers can do, the policy's
+ * verdict, the result and why (explain.h); the compact matrix (-m); or
+ * the live edits a file lacks (--diff).
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,118 +11,59 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "explain.h"
 #include "json_out.h"
 #include "log.h"
 #include "names.h"
+#include "show_out.h"
 #include "verdict.h"
 #include "view.h"
 
-/* The i-th id of t if it has a row (client) or column (provider). */
-static const struct reach_id *in_matrix(const struct view *v, unsigned i, __u32 role)
+/* A device of the view with its ids ("ids" of show --json). */
+static struct json_object *device_json(const struct view *v, const struct names_device *d)
 {
-	const struct reach_id *e = &v->t.id[i];
+	struct json_object *o = json_object_new_object();
+	struct json_object *ids = json_object_new_array();
 
-	return e->role == role && e->id < P2PREACH_MAX_DEVICES ? e : NULL;
+	json_add_string(o, "alias", d->alias);
+	json_add_string(o, "name", d->name);
+	json_add_bool(o, "present", d->nr_ids > 0);
+	for (unsigned j = 0; j < v->t.n; j++) {
+		const struct reach_id *e = &v->t.id[j];
+		struct json_object *id;
+
+		if (!reach_id_matches(e, d->name, P2PREACH_ROLE_NONE))
+			continue;
+		id = json_object_new_object();
+		json_add_uint(id, "id", e->id);
+		json_add_string(id, "role", reach_role_name(e->role));
+		json_add_uint(id, "index", e->index);
+		json_add_bool(id, "in_matrix", e->id < P2PREACH_MAX_DEVICES);
+		json_object_array_add(ids, id);
+	}
+	json_object_object_add(o, "ids", ids);
+	return o;
 }
 
-static const char *verdict_of(const struct view *v, const struct reach_id *c,
-			      const struct reach_id *p)
-{
-	if (!strcmp(c->dev_name, p->dev_name))
-		return "X";
-	return policy_verdict_name(v->s->cells[p2preach_cell(c->id, p->id)]);
-}
-
-static void show_json(const struct cli *c, const struct view *v)
+static void show_json(const struct cli *c, const struct view *v, const struct explain *e)
 {
 	struct json_object *doc = json_object_new_object();
 	struct json_object *devs = json_object_new_array();
-	struct json_object *pairs = json_object_new_array();
 	struct names_device *d;
-	char name[2][P2PREACH_NAME_LEN];
 	unsigned n;
 
 	json_add_string(doc, "default",
 			policy_verdict_name(v->s->cells[P2PREACH_DEFAULT_CELL]));
 	json_add_uint(doc, "generation", v->s->state.generation);
+	json_add_string(doc, "file", e->file_name[0] ? e->file_name : NULL);
+	json_add_bool(doc, "file_changed", e->file == TXN_FILE_CHANGED);
 	d = view_devices(v, &n);
-	for (unsigned i = 0; d && i < n; i++) {
-		struct json_object *o = json_object_new_object();
-		struct json_object *ids = json_object_new_array();
-
-		json_add_string(o, "alias", d[i].alias);
-		json_add_string(o, "name", d[i].name);
-		json_add_bool(o, "present", d[i].nr_ids > 0);
-		for (unsigned j = 0; j < v->t.n; j++) {
-			const struct reach_id *e = &v->t.id[j];
-			struct json_object *id;
-
-			if (!reach_id_matches(e, d[i].name, P2PREACH_ROLE_NONE))
-				continue;
-			id = json_object_new_object();
-			json_add_uint(id, "id", e->id);
-			json_add_string(id, "role", reach_role_name(e->role));
-			json_add_uint(id, "index", e->index);
-			json_add_bool(id, "in_matrix", e->id < P2PREACH_MAX_DEVICES);
-			json_object_array_add(ids, id);
-		}
-		json_object_object_add(o, "ids", ids);
-		json_object_array_add(devs, o);
-	}
+	for (unsigned i = 0; d && i < n; i++)
+		json_object_array_add(devs, device_json(v, &d[i]));
 	free(d);
 	json_object_object_add(doc, "devices", devs);
-	for (unsigned i = 0; i < v->t.n; i++) {
-		const struct reach_id *ec = in_matrix(v, i, P2PREACH_ROLE_CLIENT);
-
-		for (unsigned j = 0; ec && j < v->t.n; j++) {
-			const struct reach_id *ep = in_matrix(v, j, P2PREACH_ROLE_PROVIDER);
-			struct json_object *pr;
-
-			if (!ep || !strcmp(ec->dev_name, ep->dev_name))
-				continue;
-			reach_id_name(&v->t, ec, name[0], sizeof(name[0]));
-			reach_id_name(&v->t, ep, name[1], sizeof(name[1]));
-			pr = json_object_new_object();
-			json_add_string(pr, "client", name[0]);
-			json_add_string(pr, "provider", name[1]);
-			json_add_uint(pr, "client_id", ec->id);
-			json_add_uint(pr, "provider_id", ep->id);
-			json_add_string(pr, "verdict", verdict_of(v, ec, ep));
-			json_object_array_add(pairs, pr);
-		}
-	}
-	json_object_object_add(doc, "pairs", pairs);
+	json_object_object_add(doc, "pairs", show_json_pairs(e));
 	json_out_print(stdout, doc, c->pretty);
-}
-
-/* Rows access columns' memory, like `nvidia-smi topo -m`. */
-static void show_matrix(const struct view *v, int w)
-{
-	char label[P2PREACH_NAME_LEN];
-
-	printf("%-*s", w, "");
-	for (unsigned j = 0; j < v->t.n; j++) {
-		if (!in_matrix(v, j, P2PREACH_ROLE_PROVIDER))
-			continue;
-		names_label(&v->s->state, &v->t, &v->t.id[j], label, sizeof(label));
-		printf("%-*s", w, label);
-	}
-	printf("\n");
-	for (unsigned i = 0; i < v->t.n; i++) {
-		const struct reach_id *ec = in_matrix(v, i, P2PREACH_ROLE_CLIENT);
-
-		if (!ec)
-			continue;
-		names_label(&v->s->state, &v->t, ec, label, sizeof(label));
-		printf("%-*s", w, label);
-		for (unsigned j = 0; j < v->t.n; j++) {
-			const struct reach_id *ep = in_matrix(v, j, P2PREACH_ROLE_PROVIDER);
-
-			if (ep)
-				printf("%-*s", w, verdict_of(v, ec, ep));
-		}
-		printf("\n");
-	}
 }
 
 /* "client 0, provider 1", or "absent". */
@@ -138,33 +83,24 @@ static void print_ids(const struct view *v, const char *name)
 	printf("%s\n", *sep ? "" : "absent");
 }
 
-static void show_table(const struct view *v)
+static void show_text(const struct cli *c, const struct view *v, const struct explain *e)
 {
-	char label[P2PREACH_NAME_LEN];
 	struct names_device *d;
-	unsigned n, rows = 0;
-	int w = 6;
+	unsigned n;
+	int w;
 
-	for (unsigned i = 0; i < v->t.n; i++) {
-		if (!in_matrix(v, i, P2PREACH_ROLE_CLIENT) &&
-		    !in_matrix(v, i, P2PREACH_ROLE_PROVIDER))
-			continue;
-		rows++;
-		names_label(&v->s->state, &v->t, &v->t.id[i], label, sizeof(label));
-		if ((int)strlen(label) + 2 > w)
-			w = strlen(label) + 2;
-	}
-	if (rows)
-		show_matrix(v, w);
+	if (c->matrix)
+		show_text_matrix(stdout, e);
 	else
-		printf("No device has ids in the matrix.\n");
+		show_text_pairs(stdout, e);
 	printf("\nDefault (pairs no rule sets, ids past the matrix): %s\n",
 	       policy_verdict_name(v->s->cells[P2PREACH_DEFAULT_CELL]));
-	printf("\nLegend: a row's device accessing memory that lives in a column's device.\n"
-	       "  X     = the device itself\n"
-	       "  rw    = direct peer access, read and write\n"
-	       "  read  = direct peer reads; writes go through system RAM\n"
-	       "  deny  = through system RAM, as without a policy\n");
+	if (e->file == TXN_FILE_CHANGED)
+		printf("%s changed since it was applied: which rule gave a verdict is unknown until it is applied again.\n",
+		       e->file_name);
+	else if (e->file == TXN_FILE_UNREADABLE)
+		printf("%s, the file applied, cannot be read: which rule gave a verdict is unknown.\n",
+		       e->file_name);
 	d = view_devices(v, &n);
 	if (d && n) {
 		printf("\nDevices:\n");
@@ -267,6 +203,9 @@ static int show_diff(const struct cli *c)
 
 int cmd_show(const struct cli *c)
 {
+	struct policy *applied;
+	struct explain e;
+	enum txn_file file;
 	struct view v;
 	int err;
 
@@ -275,10 +214,18 @@ int cmd_show(const struct cli *c)
 	err = view_take(c->pin_dir, &v);
 	if (err)
 		return err;
-	if (c->json)
-		show_json(c, &v);
-	else
-		show_table(&v);
+	file = txn_applied_file(&v.s->state, &applied);
+	err = explain_build(v.s, &v.t, applied, file, &e);
+	if (err) {
+		log_err("cannot explain the policy: %s", strerror(-err));
+	} else {
+		if (c->json)
+			show_json(c, &v, &e);
+		else
+			show_text(c, &v, &e);
+		explain_free(&e);
+	}
+	free(applied);
 	view_free(&v);
-	return 0;
+	return err;
 }

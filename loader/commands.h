@@ -27,11 +27,11 @@ enum command_options {
 	OPT_FORMAT = 1 << 3,	/* --format FORMAT */
 	OPT_OUTPUT = 1 << 4,	/* --output FILE */
 	OPT_METRICS = 1 << 5,	/* --metrics-file FILE */
+	OPT_MATRIX = 1 << 6,	/* --matrix */
 };
 
 struct command {
 	const char *name;
-	const char *action;	/* a second word (topology show|fill), or NULL */
 	int (*handler)(const struct cli *c);	/* 0 or -errno */
 	/* Turn the arguments into fields of c; 0 or -EINVAL with err set. */
 	int (*parse_args)(struct cli *c, char **args, int nargs,
@@ -56,7 +56,5 @@ int cmd_check(const struct cli *c);
 int cmd_stats(const struct cli *c);
 int cmd_status(const struct cli *c);
 int cmd_detach(const struct cli *c);
-int cmd_topology_show(const struct cli *c);
-int cmd_topology_fill(const struct cli *c);
 
 #endif

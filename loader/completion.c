@@ -81,16 +81,8 @@ static void command_args(FILE *f, size_t i)
 {
 	const struct command *cmd = &commands[i];
 	const char *a = cmd->args;
-	bool first = i == 0 || strcmp(commands[i - 1].name, cmd->name);
-	int n = cmd->action ? 1 : 0;
+	int n = 0;
 
-	if (cmd->action && first) {
-		/* The first word of a command with actions is the action. */
-		fprintf(f, "\t%s:0) echo", cmd->name);
-		for (size_t j = i; j < nr_commands && !strcmp(commands[j].name, cmd->name); j++)
-			fprintf(f, " %s", commands[j].action);
-		fputs(" ;;\n", f);
-	}
 	while (*a) {
 		size_t len = strcspn(a, " ");
 
@@ -106,8 +98,7 @@ void cli_print_completion(FILE *f)
 	fputs(head, f);
 	fputs("_p2preach_commands=\"", f);
 	for (size_t i = 0; i < nr_commands; i++)
-		if (i == 0 || strcmp(commands[i - 1].name, commands[i].name))
-			fprintf(f, "%s%s", i ? " " : "", commands[i].name);
+		fprintf(f, "%s%s", i ? " " : "", commands[i].name);
 	fputs("\"\n\n# _p2preach_arg COMMAND N: what argument N completes to.\n"
 	      "_p2preach_arg()\n{\n\tcase $1:$2 in\n", f);
 	for (size_t i = 0; i < nr_commands; i++)
@@ -118,13 +109,14 @@ void cli_print_completion(FILE *f)
 	for (size_t i = 0; i < nr_commands; i++) {
 		unsigned o = commands[i].options;
 
-		if (!o || (i && !strcmp(commands[i - 1].name, commands[i].name)))
+		if (!o)
 			continue;
-		fprintf(f, "\t%s) echo $common%s%s%s%s%s%s ;;\n", commands[i].name,
+		fprintf(f, "\t%s) echo $common%s%s%s%s%s%s%s ;;\n", commands[i].name,
 			o & OPT_BOTH ? " --both" : "", o & OPT_CONFIG ? " --config" : "",
 			o & OPT_DIFF ? " --diff" : "", o & OPT_FORMAT ? " --format" : "",
 			o & OPT_OUTPUT ? " --output" : "",
-			o & OPT_METRICS ? " --metrics-file" : "");
+			o & OPT_METRICS ? " --metrics-file" : "",
+			o & OPT_MATRIX ? " --matrix" : "");
 	}
 	fputs("\t*) echo $common ;;\n\tesac\n}\n\n", f);
 	fputs(body, f);

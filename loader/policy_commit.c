@@ -62,7 +62,11 @@ static void record(const struct policy_maps *m, const struct policy_snapshot *ne
 	st->changed_ns = (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 	snprintf(st->source, sizeof(st->source), "%s", source_name(src));
 	if (src->kind == COMMIT_FILE) {
-		snprintf(st->file, sizeof(st->file), "%s", src->file);
+		/* Absolute, so that show and a restart find it from anywhere. */
+		char *abs = realpath(src->file, NULL);
+
+		snprintf(st->file, sizeof(st->file), "%s", abs ? abs : src->file);
+		free(abs);
 		st->file_hash = src->file_hash;
 	}
 	if (policy_write_state(m, st))

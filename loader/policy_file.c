@@ -13,8 +13,9 @@
 
 /* Far beyond any real policy; only stops a wrong path eating memory. */
 #define MAX_FILE_SIZE	(16u << 20)
-/* The longest statement has 5 tokens; the 6th is reported as garbage. */
-#define MAX_TOKENS	8
+/* The longest statement has 8 tokens; the 9th is reported as garbage. */
+#define MAX_TOKENS	9
+#define LEVELS		"PIX, PXB, PHB, NODE or SYS"
 
 struct parser {
 	const char *name;
@@ -224,7 +225,31 @@ static int parse_device_ref(struct parser *ps, const char *s, __u16 *index)
 	return 0;
 }
 
-/* allow X ->|<-> Y [read|rw]  /  deny X ->|<-> Y */
+/* "up to LEVEL" at tok[*end], if there: the rule covers pairs that close. */
+static int parse_level(struct parser *ps, char **tok, unsigned n, unsigned *end,
+		       bool allow, struct policy_rule *r)
+{
+	unsigned i = *end;
+	int level;
+
+	if (n <= i || strcmp(tok[i], "up"))
+		return 0;
+	if (!allow)
+		return fail(ps, "deny takes no 'up to': allow up to a level over a default deny instead");
+	if (n <= i + 1 || strcmp(tok[i + 1], "to"))
+		return fail(ps, "expected 'to' after 'up' (up to " LEVELS ")");
+	if (n <= i + 2)
+		return fail(ps, "missing level after 'up to' (" LEVELS ")");
+	level = topology_class_parse(tok[i + 2]);
+	if (level < 0)
+		return fail(ps, "unknown level '%s' after 'up to' (" LEVELS ")",
+			    tok[i + 2]);
+	r->level = level;
+	*end = i + 3;
+	return 0;
+}
+
+/* allow X ->|<-> Y [up to LEVEL] [read|rw]  /  deny X ->|<-> Y */
 static int parse_rule(struct parser *ps, char **tok, unsigned n, bool allow)
 {
 	struct policy *p = ps->p;
@@ -252,16 +277,22 @@ static int parse_rule(struct parser *ps, char **tok, unsigned n, bool allow)
 	if (ret)
 		return ret;
 	r.both = !strcmp(tok[2], "<->");
+	ret = parse_level(ps, tok, n, &end, allow, &r);
+	if (ret)
+		return ret;
 
 	r.verdict = allow ? P2PREACH_ALLOW_RW : P2PREACH_DENY;
-	if (allow && n > 4) {
-		v = parse_verdict(tok[4]);
+	if (allow && n > end) {
+		v = parse_verdict(tok[end]);
 		if (v != P2PREACH_ALLOW_READ && v != P2PREACH_ALLOW_RW)
-			return fail(ps, "expected 'read' or 'rw' after '%s', got '%s'",
-				    tok[3], tok[4]);
+			return fail(ps, "expected %s'read' or 'rw' after '%s', got '%s'",
+				    r.level ? "" : "'up to', ", tok[end - 1], tok[end]);
 		r.verdict = v;
-		end = 5;
+		end++;
 	}
+	if (n > end && allow && !strcmp(tok[end], "up"))
+		return fail(ps, "unexpected 'up' after '%s' ('up to LEVEL' comes before read or rw)",
+			    tok[end - 1]);
 	if (n > end)
 		return fail(ps, "unexpected '%s' after '%s'",
 			    tok[end], tok[end - 1]);
@@ -285,6 +316,7 @@ static int parse_default(struct parser *ps, char **tok, unsigned n)
 	if (n > 2)
 		return fail(ps, "unexpected '%s' after '%s'", tok[2], tok[1]);
 	ps->p->default_verdict = v;
+	ps->p->default_line = ps->line;
 	return 0;
 }
 

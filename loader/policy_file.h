@@ -5,8 +5,12 @@
  *   device ALIAS = DEVNAME       declare a device: its dev_name() (a PCI
  *                                device's is its address), or DEVNAME/N
  *                                for the Nth of its providers (0, 1, ...)
- *   allow X -> Y [read|rw]       X may access Y's memory (default rw)
- *   allow X <-> Y [read|rw]      both directions
+ *   allow X -> Y [up to LEVEL] [read|rw]
+ *                                X may access Y's memory (default rw); with
+ *                                a level, only where the PCI path between
+ *                                them is that close (topology.h): PIX, PXB,
+ *                                PHB, NODE or SYS, as NCCL_P2P_LEVEL
+ *   allow X <-> Y [up to LEVEL] [read|rw]   both directions
  *   deny X -> Y | deny X <-> Y
  *   default deny|read|rw         verdict no rule sets (default: deny)
  *
@@ -24,6 +28,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 #include "p2preach.h"
+#include "topology.h"
 
 #define POLICY_MAX_RULES	4096
 #define POLICY_MAX_LINE		1023	/* characters, without the newline */
@@ -41,6 +46,7 @@ struct policy_rule {
 	__u16 provider;	/* device index, or POLICY_ANY */
 	__u8 verdict;	/* P2PREACH_DENY, _ALLOW_READ or _ALLOW_RW */
 	bool both;	/* '<->': also provider -> client */
+	__u8 level;	/* up to this enum topo_class; TOPO_UNKNOWN: any pair */
 	__u32 line;
 };
 
@@ -52,6 +58,7 @@ struct policy_rule {
 struct policy {
 	__u64 text_hash;	/* of the text parsed: has the file changed since? */
 	__u32 default_verdict;
+	__u32 default_line;	/* of the default statement; 0 without one */
 	__u32 nr_devices;
 	__u32 nr_rules;
 	struct policy_device devices[P2PREACH_MAX_DEVICES];

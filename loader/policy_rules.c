@@ -21,31 +21,58 @@ static bool valid(const struct policy *p)
 		const struct policy_rule *r = &p->rules[i];
 
 		if (!valid_ref(p, r->client) || !valid_ref(p, r->provider) ||
-		    r->verdict >= P2PREACH_NR_VERDICTS)
+		    r->verdict >= P2PREACH_NR_VERDICTS || r->level >= TOPO_NR_CLASSES)
 			return false;
 	}
 	return true;
 }
 
-/* Rows and columns of file devices c and pr get verdict. */
-static void set_pair(__u32 *cells, const struct policy_ids *ids, unsigned c,
-		     unsigned pr, __u32 verdict)
+/* What a rule writes, and where it comes from. */
+struct setting {
+	__u32 *cells, *lines;
+	const struct policy_ids *ids;
+	const struct policy_rule *rule;
+};
+
+/* Is the pair of file devices c and pr as close as the rule asks? */
+static bool close_enough(const struct setting *s, unsigned c, unsigned pr)
 {
-	if (!ids) {
+	enum topo_class class;
+
+	if (s->rule->level == TOPO_UNKNOWN)
+		return true;
+	if (!s->ids)
+		return false;
+	class = topology_class(s->ids[c].pci, s->ids[pr].pci);
+	return class != TOPO_UNKNOWN && class <= s->rule->level;
+}
+
+static void set_cell(const struct setting *s, __u32 cell)
+{
+	s->cells[cell] = s->rule->verdict;
+	if (s->lines)
+		s->lines[cell] = s->rule->line;
+}
+
+/* Rows and columns of file devices c and pr get the rule's verdict. */
+static void set_pair(const struct setting *s, unsigned c, unsigned pr)
+{
+	if (!close_enough(s, c, pr))
+		return;
+	if (!s->ids) {
 		if (c != pr)
-			cells[p2preach_cell(c, pr)] = verdict;
+			set_cell(s, p2preach_cell(c, pr));
 		return;
 	}
-	if (ids[c].device == ids[pr].device)
+	if (s->ids[c].device == s->ids[pr].device)
 		return;
-	for_each_id(&ids[c].clients, ci)
-		for_each_id(&ids[pr].providers, pi)
-			cells[p2preach_cell(ci, pi)] = verdict;
+	for_each_id(&s->ids[c].clients, ci)
+		for_each_id(&s->ids[pr].providers, pi)
+			set_cell(s, p2preach_cell(ci, pi));
 }
 
 /* Set client -> provider, either of them possibly POLICY_ANY. */
-static void set(__u32 *cells, const struct policy_ids *ids, unsigned nr,
-		__u16 client, __u16 provider, __u32 verdict)
+static void set(const struct setting *s, unsigned nr, __u16 client, __u16 provider)
 {
 	unsigned c0 = client == POLICY_ANY ? 0 : client;
 	unsigned c1 = client == POLICY_ANY ? nr : client + 1u;
@@ -54,51 +81,98 @@ static void set(__u32 *cells, const struct policy_ids *ids, unsigned nr,
 
 	for (unsigned c = c0; c < c1; c++)
 		for (unsigned pr = p0; pr < p1; pr++)
-			set_pair(cells, ids, c, pr, verdict);
+			set_pair(s, c, pr);
 }
 
 int policy_resolve(const struct policy *p, const struct policy_ids *ids,
-		   __u32 cells[P2PREACH_POLICY_CELLS])
+		   __u32 cells[P2PREACH_POLICY_CELLS], __u32 *lines)
 {
+	struct setting s = { .cells = cells, .lines = lines, .ids = ids };
+
 	if (!p || !cells || !valid(p))
 		return -EINVAL;
 	for (unsigned i = 0; i < P2PREACH_POLICY_CELLS; i++)
 		cells[i] = p->default_verdict;
+	if (lines)
+		memset(lines, 0, sizeof(*lines) * P2PREACH_POLICY_CELLS);
 	for (unsigned i = 0; i < p->nr_rules; i++) {
 		const struct policy_rule *r = &p->rules[i];
 
-		set(cells, ids, p->nr_devices, r->client, r->provider, r->verdict);
+		s.rule = r;
+		set(&s, p->nr_devices, r->client, r->provider);
 		if (r->both)
-			set(cells, ids, p->nr_devices, r->provider, r->client,
-			    r->verdict);
+			set(&s, p->nr_devices, r->provider, r->client);
 	}
 	return 0;
+}
+
+/* The device part of device i's name; false if it does not split. */
+static bool device_part(const struct policy *p, unsigned i, char dev[P2PREACH_NAME_LEN],
+			int *rank)
+{
+	return !reach_name_parse(p->devices[i].name, dev, rank, NULL, 0);
+}
+
+/* The first line of p naming the device of line i (i itself, or before). */
+static unsigned first_of_device(const struct policy *p, unsigned i)
+{
+	char dev[P2PREACH_NAME_LEN], other[P2PREACH_NAME_LEN];
+	int rank;
+
+	if (!device_part(p, i, dev, &rank))
+		return i;
+	for (unsigned j = 0; j < i; j++)
+		if (device_part(p, j, other, &rank) && !strcmp(dev, other))
+			return j;
+	return i;
+}
+
+/* What both views of device line i start with: its device and its place. */
+static bool start(const struct policy *p, unsigned i, const struct reach_ids *t,
+		  struct policy_ids *d, char dev[P2PREACH_NAME_LEN], int *rank)
+{
+	memset(d, 0, sizeof(*d));
+	d->device = first_of_device(p, i);
+	/* The parser checked the name: it splits. */
+	if (!device_part(p, i, dev, rank))
+		return false;
+	d->pci = topology_find(&t->pci, dev);
+	return true;
 }
 
 void policy_ids_of(const struct policy *p, const struct reach_ids *t,
 		   struct policy_ids *out)
 {
-	char dev[P2PREACH_NAME_LEN], other[P2PREACH_NAME_LEN];
-	int rank, r;
+	char dev[P2PREACH_NAME_LEN];
+	int rank;
 
 	for (unsigned i = 0; i < p->nr_devices; i++) {
-		struct policy_ids *d = &out[i];
-
-		memset(d, 0, sizeof(*d));
-		d->device = i;
-		/* The parser checked the name: it splits. */
-		if (reach_name_parse(p->devices[i].name, dev, &rank, NULL, 0))
+		if (!start(p, i, t, &out[i], dev, &rank))
 			continue;
-		for (unsigned j = 0; j < i; j++) {
-			if (!reach_name_parse(p->devices[j].name, other, &r, NULL, 0) &&
-			    !strcmp(dev, other)) {
-				d->device = out[j].device;
-				break;
-			}
-		}
-		reach_ids_select(t, dev, P2PREACH_ROLE_CLIENT, &d->clients);
+		reach_ids_select(t, dev, P2PREACH_ROLE_CLIENT, &out[i].clients);
 		reach_ids_select(t, p->devices[i].name, P2PREACH_ROLE_PROVIDER,
-				 &d->providers);
+				 &out[i].providers);
+	}
+}
+
+void policy_ids_by_line(const struct policy *p, const struct reach_ids *t,
+			struct policy_ids *out)
+{
+	char dev[P2PREACH_NAME_LEN];
+	int rank;
+
+	for (unsigned i = 0; i < p->nr_devices; i++) {
+		start(p, i, t, &out[i], dev, &rank);
+		id_set_add(&out[i].clients, out[i].device);
+		id_set_add(&out[i].providers, i);
+	}
+	/* A device's name covers the lines of its other memories too. */
+	for (unsigned i = 0; i < p->nr_devices; i++) {
+		if (!device_part(p, i, dev, &rank) || rank >= 0)
+			continue;
+		for (unsigned j = 0; j < p->nr_devices; j++)
+			if (j != i && out[j].device == out[i].device)
+				id_set_add(&out[i].providers, j);
 	}
 }
 

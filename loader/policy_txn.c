@@ -25,20 +25,30 @@ static void own(struct p2preach_owner *o, const struct reach_id *e)
 	snprintf(o->dev_name, sizeof(o->dev_name), "%s", e->dev_name);
 }
 
+int txn_file_cells(const struct policy *p, const struct reach_ids *t,
+		   __u32 cells[P2PREACH_POLICY_CELLS], __u32 *lines)
+{
+	struct policy_ids *ids;
+	int ret = -EINVAL;
+
+	if (p->nr_devices > P2PREACH_MAX_DEVICES)
+		return ret;
+	ids = calloc(p->nr_devices ? p->nr_devices : 1, sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	policy_ids_of(p, t, ids);
+	ret = policy_resolve(p, ids, cells, lines);
+	free(ids);
+	return ret;
+}
+
 /* p's verdicts for the ids of t, in a matrix on the heap; NULL on error. */
 static __u32 *resolve(const struct policy *p, const struct reach_ids *t)
 {
-	struct policy_ids *ids = calloc(p->nr_devices ? p->nr_devices : 1, sizeof(*ids));
 	__u32 *cells = malloc(sizeof(*cells) * P2PREACH_POLICY_CELLS);
 
-	if (ids && cells && p->nr_devices <= P2PREACH_MAX_DEVICES) {
-		policy_ids_of(p, t, ids);
-		if (!policy_resolve(p, ids, cells)) {
-			free(ids);
-			return cells;
-		}
-	}
-	free(ids);
+	if (cells && !txn_file_cells(p, t, cells, NULL))
+		return cells;
 	free(cells);
 	return NULL;
 }
@@ -199,6 +209,34 @@ unsigned txn_diff(const struct policy_snapshot *file,
 	return n;
 }
 
+enum txn_file txn_applied_file(const struct p2preach_state *st, struct policy **out)
+{
+	struct policy *p;
+	char err[1024];
+	int ret;
+
+	*out = NULL;
+	if (!st->file[0])
+		return TXN_FILE_NONE;
+	/* Map contents are not to be trusted: bpftool writes them too. */
+	if (!memchr(st->file, '\0', sizeof(st->file)))
+		return TXN_FILE_UNREADABLE;
+	p = malloc(sizeof(*p));
+	if (!p)
+		return TXN_FILE_UNREADABLE;
+	ret = policy_file_parse(st->file, p, err, sizeof(err));
+	if (ret == -EINVAL || (!ret && p->text_hash != st->file_hash)) {
+		free(p);
+		return TXN_FILE_CHANGED;
+	}
+	if (ret) {
+		free(p);
+		return TXN_FILE_UNREADABLE;
+	}
+	*out = p;
+	return TXN_FILE_SAME;
+}
+
 int txn_live_edits(const struct policy_snapshot *live, const struct reach_ids *t,
 		   const char *file, struct txn_change *changes, unsigned max,
 		   unsigned *n, bool *changed, char *err, size_t errlen)
@@ -216,9 +254,13 @@ int txn_live_edits(const struct policy_snapshot *live, const struct reach_ids *t
 		ret = -ENOMEM;
 	}
 	if (!ret) {
+		/* The state records the file's absolute path. */
+		char *abs = realpath(file, NULL);
+
 		*n = txn_diff(want, live, t, changes, max);
 		*changed = p->text_hash != live->state.file_hash ||
-			   strcmp(file, live->state.file);
+			   strcmp(abs ? abs : file, live->state.file);
+		free(abs);
 	}
 	free(want);
 	free(p);

@@ -27,6 +27,14 @@ struct policy_snapshot {
 bool txn_owner_is(const struct p2preach_owner *o, const struct reach_id *e);
 
 /*
+ * The verdicts p gives the ids of t (its default for the rest), and with
+ * lines (NULL: not wanted) the line of the rule that gave each, 0 for the
+ * default. 0, -EINVAL (p is not a parsed policy) or -ENOMEM.
+ */
+int txn_file_cells(const struct policy *p, const struct reach_ids *t,
+		   __u32 cells[P2PREACH_POLICY_CELLS], __u32 *lines);
+
+/*
  * next: cur with the policy of file p in force for the ids of t: every
  * cell as p says (its default for what no rule covers and for ids of
  * devices p does not name), p's aliases, and every id of t in the matrix
@@ -85,5 +93,16 @@ unsigned txn_diff(const struct policy_snapshot *file,
 int txn_live_edits(const struct policy_snapshot *live, const struct reach_ids *t,
 		   const char *file, struct txn_change *changes, unsigned max,
 		   unsigned *n, bool *changed, char *err, size_t errlen);
+
+/* The file last applied (p2p_state), as it is now. */
+enum txn_file {
+	TXN_FILE_NONE,		/* none applied */
+	TXN_FILE_SAME,		/* the text applied */
+	TXN_FILE_CHANGED,	/* another text: its lines say nothing of the policy */
+	TXN_FILE_UNREADABLE,	/* gone, or not readable */
+};
+
+/* Which of those; with TXN_FILE_SAME, *p is the file parsed (free it). */
+enum txn_file txn_applied_file(const struct p2preach_state *st, struct policy **p);
 
 #endif

@@ -138,7 +138,7 @@ int reach_ids_read(const char *sysfs_root, struct reach_ids *t)
 		return 0;
 	d = opendir(path);
 	if (!d)
-		return 0;
+		return topology_read(sysfs_root, &t->pci);
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.' || !read_entry(t, sysfs_root, de->d_name, &e))
 			continue;
@@ -153,6 +153,10 @@ int reach_ids_read(const char *sysfs_root, struct reach_ids *t)
 	}
 	closedir(d);
 	qsort(t->id, t->n, sizeof(*t->id), by_id);
+	if (topology_read(sysfs_root, &t->pci)) {
+		reach_ids_free(t);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -177,6 +181,7 @@ void reach_ids_free(struct reach_ids *t)
 		free(t->problems[i]);
 	free(t->problems);
 	free(t->id);
+	topology_free(&t->pci);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -229,6 +234,19 @@ const char *reach_role_name(__u32 role)
 {
 	return role == P2PREACH_ROLE_CLIENT ? "client" :
 	       role == P2PREACH_ROLE_PROVIDER ? "provider" : "id";
+}
+
+const struct topo_device *reach_ids_pci(const struct reach_ids *t, const char *name)
+{
+	char dev[P2PREACH_NAME_LEN];
+	int rank;
+
+	return reach_name_parse(name, dev, &rank, NULL, 0) ? NULL : topology_find(&t->pci, dev);
+}
+
+enum topo_class reach_ids_class(const struct reach_ids *t, const char *a, const char *b)
+{
+	return topology_class(reach_ids_pci(t, a), reach_ids_pci(t, b));
 }
 
 bool reach_id_matches(const struct reach_id *e, const char *name, __u32 role)

@@ -3,8 +3,9 @@
  * The kernel's device ids as sysfs lists them, one directory per id under
  * SYSFS_ROOT/kernel/mm/pagemap_reach/devices/, and the names that select
  * them: "dev_name" (every id of a device: PCI devices are named by their
- * address) and "dev_name/N" (its Nth provider). Pure userspace: it reads
- * the files under the root it is given, nothing else.
+ * address) and "dev_name/N" (its Nth provider). Read with them, at the
+ * same moment, where the PCI devices sit (topology.h). Pure userspace: it
+ * reads the files under the root it is given, nothing else.
  */
 #ifndef P2PREACH_REACH_IDS_H
 #define P2PREACH_REACH_IDS_H
@@ -14,6 +15,7 @@
 #include <linux/types.h>
 #include "id_set.h"
 #include "p2preach.h"
+#include "topology.h"
 
 #define REACH_SYSFS	"/sys"
 #define REACH_IDS_DIR	"kernel/mm/pagemap_reach/devices"
@@ -25,16 +27,20 @@ struct reach_id {
 	char dev_name[P2PREACH_NAME_LEN];
 };
 
-/* Every id present, by id; what could not be read, by message. */
+/*
+ * Every id present, by id; what could not be read, by message; and the
+ * PCI devices, for the path class of two devices (by dev_name).
+ */
 struct reach_ids {
 	unsigned n;
 	struct reach_id *id;
 	unsigned nr_problems;
 	char **problems;
+	struct topology pci;
 };
 
 /*
- * Read the ids under sysfs_root ("/sys"). An entry that is not an id (its
+ * Read the ids and the PCI devices under sysfs_root ("/sys"). An entry that is not an id (its
  * name is not a number below P2PREACH_MAX_IDS, a file is missing or says
  * something else than the kernel writes) is left out with a message in
  * problems; one whose directory goes while it is read (its device went)
@@ -65,6 +71,15 @@ int reach_name_parse(const char *name, char dev[P2PREACH_NAME_LEN], int *rank,
 
 /* "client", "provider", or "id" when the role is not known. */
 const char *reach_role_name(__u32 role);
+
+/* The PCI device of a name (dev_name or dev_name/N), or NULL. */
+const struct topo_device *reach_ids_pci(const struct reach_ids *t, const char *name);
+
+/*
+ * The path class between the devices of two names (dev_name or
+ * dev_name/N): TOPO_UNKNOWN unless both are PCI devices of t.
+ */
+enum topo_class reach_ids_class(const struct reach_ids *t, const char *a, const char *b);
 
 /* Does id e answer to name in role (P2PREACH_ROLE_NONE: any role)? */
 bool reach_id_matches(const struct reach_id *e, const char *name, __u32 role);

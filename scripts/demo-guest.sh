@@ -58,7 +58,7 @@ start_daemon
 run p2preach status
 decision
 
-say "The matrix, like nvidia-smi topo -m"
+say "Each pair: can the provider serve, the PCI path, the verdict, the result, why"
 run p2preach show
 
 say "The admin makes it read-only in the file and reloads (systemctl reload p2preach)"
@@ -72,6 +72,8 @@ run p2preach deny gpu1 gpu0
 decision
 run p2preach allow gpu1 gpu0 rw --both
 decision
+say "The matrix, like nvidia-smi topo -m"
+run p2preach show -m
 
 say "The counters: every decision the kernel asked the policy for"
 run p2preach stats

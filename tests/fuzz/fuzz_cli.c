@@ -49,6 +49,7 @@ static void check_cli(const struct cli *c, char **argv, int argc)
 	check(!c->diff || (cmd->options & OPT_DIFF));
 	check(!c->output || (cmd->options & OPT_OUTPUT));
 	check(!c->metrics || (cmd->options & OPT_METRICS));
+	check(!c->matrix || ((cmd->options & OPT_MATRIX) && !c->json && !c->diff));
 	check((c->config != NULL) == named(c, "daemon"));
 	check(cli_is_edit(c) == !!(cmd->flags & CMD_EDIT));
 	if (cmd->parse_args == cli_parse_pair) {
@@ -74,7 +75,7 @@ static void check_message(const char *err)
 {
 	static const char *const longs[] = {
 		"json", "pretty", "both", "config", "diff", "format", "output",
-		"metrics-file", "pin-dir", "verbose", "help", "version",
+		"metrics-file", "pin-dir", "verbose", "help", "version", "matrix",
 	};
 	const char *opt;
 	size_t n;
@@ -84,7 +85,7 @@ static void check_message(const char *err)
 	opt = err + 16;
 	n = strlen(opt) - 1;	/* without the closing quote */
 	if (n == 2 && opt[0] == '-' && opt[1] != '-')
-		check(!strchr("jpbcfodvhV", opt[1]));
+		check(!strchr("jpbcfodmvhV", opt[1]));
 	if (n > 2 && !strncmp(opt, "--", 2))
 		for (size_t i = 0; i < sizeof(longs) / sizeof(longs[0]); i++)
 			check(strncmp(longs[i], opt + 2, n - 2));

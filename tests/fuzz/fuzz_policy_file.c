@@ -23,7 +23,7 @@
 
 /* Static: struct policy is too big to keep several on the stack. */
 static struct policy pol, untouched;
-static __u32 cells[P2PREACH_POLICY_CELLS];
+static __u32 cells[P2PREACH_POLICY_CELLS], lines[P2PREACH_POLICY_CELLS];
 static char err[512];
 static int memfd = -1;
 static char memfd_path[64];
@@ -43,7 +43,16 @@ static void check_policy(const struct policy *p)
 		check(policy_device_lookup(p, d->alias) == (int)i);
 		check(policy_device_lookup(p, d->name) == (int)i);
 	}
-	check(policy_resolve(p, NULL, cells) == 0);
+	for (unsigned i = 0; i < p->nr_rules; i++) {
+		check(p->rules[i].level < TOPO_NR_CLASSES);
+		check(p->rules[i].level == TOPO_UNKNOWN || p->rules[i].verdict != P2PREACH_DENY);
+		check(!i || p->rules[i].line > p->rules[i - 1].line);
+	}
+	check(policy_resolve(p, NULL, cells, lines) == 0);
+	/* Each cell was set by the default or by a rule of the file. */
+	for (unsigned i = 0; i < P2PREACH_POLICY_CELLS; i++)
+		check(!lines[i] || (p->nr_rules && lines[i] >= p->rules[0].line &&
+				    lines[i] <= p->rules[p->nr_rules - 1].line));
 	for (unsigned c = 0; c < P2PREACH_MAX_DEVICES; c++)
 		for (unsigned pr = 0; pr < P2PREACH_MAX_DEVICES; pr++)
 			check(cells[p2preach_cell(c, pr)] < P2PREACH_NR_VERDICTS);

@@ -430,11 +430,11 @@ static void test_err_bad_verdict(void **state)
 {
 	(void)state;
 	assert_error(TWO_DEVICES "allow gpu0 -> gpu1 write\n",
-		     "t.conf:3: expected 'read' or 'rw' after 'gpu1', got 'write'");
+		     "t.conf:3: expected 'up to', 'read' or 'rw' after 'gpu1', got 'write'");
 	assert_error(TWO_DEVICES "allow gpu0 -> gpu1 deny\n",
-		     "t.conf:3: expected 'read' or 'rw' after 'gpu1', got 'deny'");
+		     "t.conf:3: expected 'up to', 'read' or 'rw' after 'gpu1', got 'deny'");
 	assert_error(TWO_DEVICES "allow gpu0 -> gpu1 RW\n",
-		     "t.conf:3: expected 'read' or 'rw' after 'gpu1', got 'RW'");
+		     "t.conf:3: expected 'up to', 'read' or 'rw' after 'gpu1', got 'RW'");
 	assert_error("default allow\n",
 		     "t.conf:1: expected deny, read or rw after 'default', got 'allow'");
 	assert_error("default\n",
@@ -454,6 +454,61 @@ static void test_err_trailing_garbage(void **state)
 		     "t.conf:3: unexpected 'read' after 'gpu1'");
 	assert_error("default deny please\n",
 		     "t.conf:1: unexpected 'please' after 'deny'");
+}
+
+/* NCCL_P2P_LEVEL's distances: "up to LEVEL" before the access. */
+static void test_levels(void **state)
+{
+	static const char *const levels[] = { "PIX", "PXB", "PHB", "NODE", "SYS" };
+	char text[256];
+
+	(void)state;
+	assert_parses(TWO_DEVICES
+		      "allow * -> * up to PXB\n"
+		      "allow gpu0 -> * up to PHB read\n"
+		      "allow gpu0 <-> gpu1 up to SYS rw\n"
+		      "allow gpu1 -> gpu0\n"
+		      "default deny\n");
+	assert_int_equal(pol.nr_rules, 4);
+	assert_rule(0, POLICY_ANY, POLICY_ANY, P2PREACH_ALLOW_RW, false);
+	assert_int_equal(pol.rules[0].level, TOPO_PXB);
+	assert_rule(1, 0, POLICY_ANY, P2PREACH_ALLOW_READ, false);
+	assert_int_equal(pol.rules[1].level, TOPO_PHB);
+	assert_rule(2, 0, 1, P2PREACH_ALLOW_RW, true);
+	assert_int_equal(pol.rules[2].level, TOPO_SYS);
+	/* Without one, every pair: whatever the path, PCI or not. */
+	assert_int_equal(pol.rules[3].level, TOPO_UNKNOWN);
+	assert_int_equal(pol.default_line, 7);
+	for (int i = 0; i < 5; i++) {
+		snprintf(text, sizeof(text), TWO_DEVICES "allow * -> * up to %s\n", levels[i]);
+		assert_parses(text);
+		assert_int_equal(pol.rules[0].level, TOPO_PIX + i);
+	}
+}
+
+static void test_err_levels(void **state)
+{
+	(void)state;
+	assert_error(TWO_DEVICES "allow * -> * up PXB\n",
+		     "t.conf:3: expected 'to' after 'up' (up to PIX, PXB, PHB, NODE or SYS)");
+	assert_error(TWO_DEVICES "allow * -> * up\n",
+		     "t.conf:3: expected 'to' after 'up' (up to PIX, PXB, PHB, NODE or SYS)");
+	assert_error(TWO_DEVICES "allow * -> * up to\n",
+		     "t.conf:3: missing level after 'up to' (PIX, PXB, PHB, NODE or SYS)");
+	assert_error(TWO_DEVICES "allow * -> * up to pxb\n",
+		     "t.conf:3: unknown level 'pxb' after 'up to' (PIX, PXB, PHB, NODE or SYS)");
+	assert_error(TWO_DEVICES "allow * -> * up to NV2\n",
+		     "t.conf:3: unknown level 'NV2' after 'up to' (PIX, PXB, PHB, NODE or SYS)");
+	assert_error(TWO_DEVICES "allow * -> * up to PXB write\n",
+		     "t.conf:3: expected 'read' or 'rw' after 'PXB', got 'write'");
+	assert_error(TWO_DEVICES "allow * -> * read up to PXB\n",
+		     "t.conf:3: unexpected 'up' after 'read' ('up to LEVEL' comes before read or rw)");
+	assert_error(TWO_DEVICES "allow * -> * up to PXB up to PIX\n",
+		     "t.conf:3: expected 'read' or 'rw' after 'PXB', got 'up'");
+	assert_error(TWO_DEVICES "allow * -> * up to PXB read now\n",
+		     "t.conf:3: unexpected 'now' after 'read'");
+	assert_error(TWO_DEVICES "deny * -> * up to PXB\n",
+		     "t.conf:3: deny takes no 'up to': allow up to a level over a default deny instead");
 }
 
 static void test_err_too_many_devices(void **state)
@@ -722,6 +777,8 @@ int main(void)
 		cmocka_unit_test(test_err_missing_arrow),
 		cmocka_unit_test(test_err_bad_verdict),
 		cmocka_unit_test(test_err_trailing_garbage),
+		cmocka_unit_test(test_levels),
+		cmocka_unit_test(test_err_levels),
 		cmocka_unit_test(test_err_too_many_devices),
 		cmocka_unit_test(test_err_too_many_rules),
 		cmocka_unit_test(test_err_line_too_long),

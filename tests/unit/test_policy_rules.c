@@ -37,7 +37,7 @@ static __u32 m[P2PREACH_POLICY_CELLS], saved[P2PREACH_POLICY_CELLS];
 	assert_int_equal(policy_parse_string(text, "t.conf", &pol,	\
 					     err_, sizeof(err_)), 0);	\
 	memset(m, 0xff, sizeof(m));					\
-	assert_int_equal(policy_resolve(&pol, NULL, m), 0);			\
+	assert_int_equal(policy_resolve(&pol, NULL, m, NULL), 0);			\
 } while (0)
 
 /* The 4x4 corner of m for the declared devices, row by row. */
@@ -224,30 +224,33 @@ static void test_resolve_rejects_invalid(void **state)
 	memcpy(saved, m, sizeof(m));
 
 	pol.rules[0].provider = 4;
-	assert_int_equal(policy_resolve(&pol, NULL, m), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, NULL, m, NULL), -EINVAL);
 	pol.rules[0].provider = POLICY_ANY - 1;
-	assert_int_equal(policy_resolve(&pol, NULL, m), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, NULL, m, NULL), -EINVAL);
 	pol.rules[0].provider = 1;
 	pol.rules[0].client = 7;
-	assert_int_equal(policy_resolve(&pol, NULL, m), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, NULL, m, NULL), -EINVAL);
 	pol.rules[0].client = 0;
 	pol.rules[0].verdict = P2PREACH_NR_VERDICTS;
-	assert_int_equal(policy_resolve(&pol, NULL, m), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, NULL, m, NULL), -EINVAL);
 	pol.rules[0].verdict = W;
 	pol.default_verdict = 3;
-	assert_int_equal(policy_resolve(&pol, NULL, m), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, NULL, m, NULL), -EINVAL);
 	pol.default_verdict = D;
+	pol.rules[0].level = TOPO_NR_CLASSES;
+	assert_int_equal(policy_resolve(&pol, NULL, m, NULL), -EINVAL);
+	pol.rules[0].level = TOPO_UNKNOWN;
 	pol.nr_devices = N + 1;
-	assert_int_equal(policy_resolve(&pol, NULL, m), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, NULL, m, NULL), -EINVAL);
 	pol.nr_devices = 4;
 	pol.nr_rules = POLICY_MAX_RULES + 1;
-	assert_int_equal(policy_resolve(&pol, NULL, m), -EINVAL);
-	assert_int_equal(policy_resolve(NULL, NULL, m), -EINVAL);
-	assert_int_equal(policy_resolve(&pol, NULL, NULL), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, NULL, m, NULL), -EINVAL);
+	assert_int_equal(policy_resolve(NULL, NULL, m, NULL), -EINVAL);
+	assert_int_equal(policy_resolve(&pol, NULL, NULL, NULL), -EINVAL);
 	assert_memory_equal(m, saved, sizeof(m));
 
 	pol.nr_rules = 1;
-	assert_int_equal(policy_resolve(&pol, NULL, m), 0);
+	assert_int_equal(policy_resolve(&pol, NULL, m, NULL), 0);
 	assert_int_equal(M(0, 1), W);
 }
 
@@ -298,11 +301,11 @@ static void test_resolve_into_ids(void **state)
 	for (int i = 0; i < 4; i++)
 		ids[i].device = i;
 	resolve(DEVICES4 "default read\n");
-	assert_int_equal(policy_resolve(&pol, ids, m), 0);
+	assert_int_equal(policy_resolve(&pol, ids, m, NULL), 0);
 	assert_int_equal(m[P2PREACH_DEFAULT_CELL], R);
 	resolve(DEVICES4 "allow gpu0 -> gpu1\ndeny gpu2 <-> gpu3\nallow gpu2 -> * read\n"
 		"allow * -> gpu3\n");
-	assert_int_equal(policy_resolve(&pol, ids, m), 0);
+	assert_int_equal(policy_resolve(&pol, ids, m, NULL), 0);
 	for (unsigned c = 0; c < N; c++) {
 		for (unsigned p = 0; p < N; p++) {
 			__u32 want = D;
@@ -317,7 +320,7 @@ static void test_resolve_into_ids(void **state)
 	}
 	/* Two names of one device: their pairs are not peer accesses. */
 	ids[1].device = 0;
-	assert_int_equal(policy_resolve(&pol, ids, m), 0);
+	assert_int_equal(policy_resolve(&pol, ids, m, NULL), 0);
 	assert_int_equal(M(7, 3), D);
 }
 
@@ -348,11 +351,104 @@ static void test_ids_of(void **state)
 	assert_true(id_set_empty(&ids[3].clients) && id_set_empty(&ids[3].providers));
 	assert_true(id_set_empty(&ids[4].clients));	/* id 70: past the matrix */
 	assert_true(id_set_has(&ids[4].providers, 7));
-	assert_int_equal(policy_resolve(&pol, ids, m), 0);
+	assert_int_equal(policy_resolve(&pol, ids, m, NULL), 0);
 	assert_int_equal(M(0, 5), W);
 	assert_int_equal(M(0, 6), R);	/* the later rule, for tile1 only */
 	assert_int_equal(M(4, 1), W);
 	assert_int_equal(M(0, 7), D);
+	reach_ids_free(&t);
+}
+
+/*
+ * Levels over the fake PCI tree (test_topology.c): a (03:00.0) and b
+ * (04:00.0) behind one switch, c (07:00.0) behind a second one below it,
+ * d (08:00.0) on another root port, m a test_hmm device.
+ */
+#define PCI_DEVICES					\
+	"device a = 0000:03:00.0\n"			\
+	"device b = 0000:04:00.0\n"			\
+	"device c = 0000:07:00.0\n"			\
+	"device d = 0000:08:00.0\n"			\
+	"device m = hmm_dmirror0\n"
+
+static void test_levels(void **state)
+{
+	static struct policy_ids ids[5];
+	static __u32 lines[P2PREACH_POLICY_CELLS];
+	struct reach_ids t;
+
+	(void)state;
+	assert_int_equal(reach_ids_read("tests/unit/sysfs/pci", &t), 0);
+	resolve(PCI_DEVICES
+		"allow * -> * up to PXB\n"
+		"allow d -> * up to PHB read\n"
+		"default deny\n");
+	policy_ids_of(&pol, &t, ids);
+	assert_non_null(ids[0].pci);
+	assert_null(ids[4].pci);
+	assert_int_equal(policy_resolve(&pol, ids, m, lines), 0);
+	/* Ids: a client 0, provider 1; b 2, 3; c provider 7; d client 4; m 5, 6. */
+	assert_int_equal(M(0, 3), W);	/* PIX */
+	assert_int_equal(M(2, 1), W);
+	assert_int_equal(M(0, 7), W);	/* PXB */
+	assert_int_equal(M(2, 7), W);
+	assert_int_equal(M(4, 1), R);	/* PHB: d's own rule */
+	assert_int_equal(M(4, 7), R);
+	assert_int_equal(M(5, 1), D);	/* not PCI: no level covers it */
+	assert_int_equal(M(0, 6), D);
+	assert_int_equal(lines[p2preach_cell(0, 3)], 6);
+	assert_int_equal(lines[p2preach_cell(4, 1)], 7);
+	assert_int_equal(lines[p2preach_cell(5, 1)], 0);
+	assert_int_equal(pol.default_line, 8);
+
+	/* Closer levels cover fewer pairs; a later pair rule still wins. */
+	resolve(PCI_DEVICES "allow * -> * up to PIX\ndeny a -> b\nallow m -> a read\n");
+	assert_int_equal(policy_resolve(&pol, ids, m, lines), 0);
+	assert_int_equal(M(0, 3), D);
+	assert_int_equal(lines[p2preach_cell(0, 3)], 7);
+	assert_int_equal(M(2, 1), W);
+	assert_int_equal(M(0, 7), D);
+	assert_int_equal(M(5, 1), R);
+	resolve(PCI_DEVICES "allow * <-> * up to SYS\n");
+	assert_int_equal(policy_resolve(&pol, ids, m, NULL), 0);
+	assert_int_equal(M(4, 7), W);
+	assert_int_equal(M(0, 6), D);
+
+	/* Without ids there are no paths: a level covers nothing. */
+	resolve(PCI_DEVICES "allow * -> * up to SYS\n");
+	assert_rest(0, D);
+	reach_ids_free(&t);
+}
+
+/* check's view: a column per line, a row per device. */
+static void test_ids_by_line(void **state)
+{
+	static struct policy_ids ids[4];
+	struct reach_ids t;
+
+	(void)state;
+	assert_int_equal(reach_ids_read("tests/unit/sysfs/pci", &t), 0);
+	resolve("device gpu3 = 0000:af:00.0\n"
+		"device gpu0 = 0000:03:00.0\n"
+		"device tile1 = 0000:af:00.0/1\n"
+		"device near = 0000:04:00.0\n"
+		"allow gpu0 -> tile1 read\n"
+		"deny * -> gpu3\n"
+		"allow tile1 -> gpu0\n"
+		"allow * -> * up to PIX\n");
+	policy_ids_by_line(&pol, &t, ids);
+	assert_int_equal(ids[2].device, 0);
+	assert_true(id_set_has(&ids[2].clients, 0));	/* tile1 accesses as gpu3 */
+	assert_true(id_set_has(&ids[0].providers, 0) && id_set_has(&ids[0].providers, 2));
+	assert_false(id_set_has(&ids[2].providers, 0));
+	assert_null(ids[0].pci);			/* not in this tree */
+	assert_non_null(ids[1].pci);
+	assert_int_equal(policy_resolve(&pol, ids, m, NULL), 0);
+	assert_int_equal(M(1, 2), D);	/* gpu3's deny came later: tile1 too */
+	assert_int_equal(M(0, 1), W);	/* the row of gpu3, from tile1's rule */
+	assert_int_equal(M(1, 3), W);	/* PIX */
+	assert_int_equal(M(3, 1), W);
+	assert_int_equal(M(1, 0), D);
 	reach_ids_free(&t);
 }
 
@@ -368,6 +464,8 @@ int main(void)
 		cmocka_unit_test(test_resolve_rejects_invalid),
 		cmocka_unit_test(test_resolve_into_ids),
 		cmocka_unit_test(test_ids_of),
+		cmocka_unit_test(test_levels),
+		cmocka_unit_test(test_ids_by_line),
 		cmocka_unit_test(test_device_getters),
 		cmocka_unit_test(test_device_lookup),
 	};

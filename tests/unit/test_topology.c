@@ -1,5 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests of the PCIe switch topology from sysfs (loader/topology.c). */
+/*
+ * Unit tests of PCI path classes from sysfs (loader/topology.c), over the
+ * fake tree tests/unit/sysfs/pci: host bridge 0000:00 (NUMA node 0) with a
+ * root port, a switch S1 and, below its third port, a switch S2:
+ *
+ *   00:01.0 - 01:00.0 (S1) - 02:00.0 - 03:00.0, 03:00.1 (one device)
+ *                          - 02:01.0 - 04:00.0
+ *                          - 02:02.0 - 05:00.0 (S2) - 06:00.0 - 07:00.0
+ *   00:02.0 - 08:00.0;  00:1f.0 on the root bus
+ *
+ * and host bridges 0000:40 (node 0), 0000:80 (node 1), 0000:c0 and
+ * 0001:00 (no node), one device each behind a root port.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,108 +23,128 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reach_ids.h"
 #include "topology.h"
 
-static char sysfs[64];
-static struct topo_device devs[TOPO_MAX];
+#define PCI	"tests/unit/sysfs/pci"
 
-static void sh(const char *fmt, const char *arg)
-{
-	char cmd[1024];
-
-	snprintf(cmd, sizeof(cmd), fmt, sysfs, arg, sysfs, arg);
-	assert_int_equal(system(cmd), 0);
-}
-
-/* A device at path under devices/, linked from bus/pci/devices. */
-static void pci(const char *path)
-{
-	const char *name = strrchr(path, '/') + 1;
-	char cmd[1024];
-
-	snprintf(cmd, sizeof(cmd),
-		 "mkdir -p %s/devices/%s && ln -s ../../../devices/%s %s/bus/pci/devices/%s",
-		 sysfs, path, path, sysfs, name);
-	assert_int_equal(system(cmd), 0);
-}
+static struct topology t;
 
 static int setup(void **state)
 {
 	(void)state;
-	strcpy(sysfs, "/tmp/p2preach-topo-XXXXXX");
-	if (!mkdtemp(sysfs))
-		return -1;
-	sh("mkdir -p %s/bus/pci/devices%s", "");
-	/*
-	 * Root bus device, root port, a switch with two GPUs, a GPU on a root
-	 * port, and a switch behind that switch with a third GPU.
-	 */
-	pci("pci0000:00/0000:00:00.0");
-	pci("pci0000:00/0000:00:01.0");
-	pci("pci0000:00/0000:00:01.0/0000:01:00.0");
-	pci("pci0000:00/0000:00:01.0/0000:01:00.0/0000:02:00.0");
-	pci("pci0000:00/0000:00:01.0/0000:01:00.0/0000:02:01.0");
-	pci("pci0000:00/0000:00:01.0/0000:01:00.0/0000:02:00.0/0000:03:00.0");
-	pci("pci0000:00/0000:00:01.0/0000:01:00.0/0000:02:01.0/0000:04:00.0");
-	pci("pci0000:00/0000:00:02.0");
-	pci("pci0000:00/0000:00:02.0/0000:05:00.0");
-	pci("pci0000:00/0000:00:01.0/0000:01:00.0/0000:02:01.0/0000:04:00.0/0000:06:00.0");
-	pci("pci0000:00/0000:00:01.0/0000:01:00.0/0000:02:01.0/0000:04:00.0/0000:06:00.0/0000:07:00.0");
-	/* Not PCI addresses: ignored. */
-	sh("mkdir -p %s/bus/pci/devices/%sjunk", "");
-	return 0;
+	return topology_read(PCI, &t);
 }
 
 static int teardown(void **state)
 {
-	char cmd[256];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", sysfs);
-	return system(cmd);
+	topology_free(&t);
+	return 0;
 }
 
-static const struct topo_device *find(int n, const char *name)
+static enum topo_class class(const char *a, const char *b)
 {
-	for (int i = 0; i < n; i++)
-		if (!strcmp(devs[i].name, name))
-			return &devs[i];
-	fail_msg("%s not found", name);
-	return NULL;
+	return topology_class(topology_find(&t, a), topology_find(&t, b));
 }
 
-static void test_switch(void **state)
+static void test_read(void **state)
 {
-	int n;
+	const struct topo_device *d;
 
 	(void)state;
-	n = topology_read(sysfs, devs, TOPO_MAX);
-	assert_int_equal(n, 11);
-	/* Sorted by name. */
-	assert_string_equal(devs[0].name, "0000:00:00.0");
-	assert_string_equal(devs[10].name, "0000:07:00.0");
-	/* Nested: 04:00.0 is the inner switch's upstream port. */
-	assert_string_equal(find(n, "0000:07:00.0")->upstream, "0000:04:00.0");
-	/* Both GPUs and the downstream ports' children share the switch. */
-	assert_string_equal(find(n, "0000:03:00.0")->upstream, "0000:01:00.0");
-	assert_string_equal(find(n, "0000:04:00.0")->upstream, "0000:01:00.0");
-	assert_int_equal(find(n, "0000:03:00.0")->switch_id, 0x0100);
-	assert_int_equal(find(n, "0000:03:00.0")->switch_id,
-			 find(n, "0000:04:00.0")->switch_id);
-	/* On a root port or the root bus: behind no switch. */
-	assert_string_equal(find(n, "0000:05:00.0")->upstream, "");
-	assert_string_equal(find(n, "0000:00:01.0")->upstream, "");
-	assert_string_equal(find(n, "0000:01:00.0")->upstream, "");
-	/* The switch's own downstream ports are not behind it. */
-	assert_string_equal(find(n, "0000:02:00.0")->upstream, "");
-	assert_string_equal(find(n, "0000:02:01.0")->upstream, "");
+	/* Every address that resolves: not "junk", not the dangling link. */
+	assert_int_equal(t.n, 23);
+	assert_string_equal(t.dev[0].name, "0000:00:00.0");
+	assert_string_equal(t.dev[t.n - 1].name, "0001:01:00.0");
+	d = topology_find(&t, "0000:07:00.0");
+	assert_non_null(d);
+	assert_string_equal(d->path, "pci0000:00/0000:00:01.0/0000:01:00.0/0000:02:02.0/"
+			    "0000:05:00.0/0000:06:00.0/0000:07:00.0");
+	assert_int_equal(d->numa_node, 0);
+	assert_int_equal(topology_find(&t, "0000:81:00.0")->numa_node, 1);
+	assert_int_equal(topology_find(&t, "0000:c1:00.0")->numa_node, -1);
+	assert_null(topology_find(&t, "0000:99:00.0"));
+	assert_null(topology_find(&t, "junk"));
+	assert_null(topology_find(&t, "hmm_dmirror0"));
 }
 
-static void test_limits(void **state)
+static void test_classes(void **state)
 {
 	(void)state;
-	assert_int_equal(topology_read(sysfs, devs, 3), 3);
-	assert_int_equal(topology_read("/nonexistent", devs, TOPO_MAX), -ENOENT);
+	/* Downstream ports of one switch; functions of one device. */
+	assert_int_equal(class("0000:03:00.0", "0000:04:00.0"), TOPO_PIX);
+	assert_int_equal(class("0000:04:00.0", "0000:03:00.0"), TOPO_PIX);
+	assert_int_equal(class("0000:03:00.0", "0000:03:00.1"), TOPO_PIX);
+	/* Through S1 and S2. */
+	assert_int_equal(class("0000:03:00.0", "0000:07:00.0"), TOPO_PXB);
+	assert_int_equal(class("0000:07:00.0", "0000:04:00.0"), TOPO_PXB);
+	/* Two root ports, or the root bus: the host bridge. */
+	assert_int_equal(class("0000:03:00.0", "0000:08:00.0"), TOPO_PHB);
+	assert_int_equal(class("0000:07:00.0", "0000:08:00.0"), TOPO_PHB);
+	assert_int_equal(class("0000:00:1f.0", "0000:03:00.0"), TOPO_PHB);
+	/* Other host bridges: one NUMA node, or not. */
+	assert_int_equal(class("0000:03:00.0", "0000:41:00.0"), TOPO_NODE);
+	assert_int_equal(class("0000:03:00.0", "0000:81:00.0"), TOPO_SYS);
+	assert_int_equal(class("0000:41:00.0", "0000:81:00.0"), TOPO_SYS);
+	/* No node anywhere is one node; one unknown is another node. */
+	assert_int_equal(class("0000:c1:00.0", "0001:01:00.0"), TOPO_NODE);
+	assert_int_equal(class("0000:03:00.0", "0000:c1:00.0"), TOPO_SYS);
+	/* Not PCI, or not there. */
+	assert_int_equal(class("0000:03:00.0", "hmm_dmirror0"), TOPO_UNKNOWN);
+	assert_int_equal(class("0000:99:00.0", "0000:03:00.0"), TOPO_UNKNOWN);
+	assert_int_equal(topology_class(NULL, NULL), TOPO_UNKNOWN);
+}
+
+/* The same, read with the ids and named as the admin names devices. */
+static void test_by_name(void **state)
+{
+	struct reach_ids ids;
+
+	(void)state;
+	assert_int_equal(reach_ids_read(PCI, &ids), 0);
+	assert_int_equal(ids.pci.n, 23);
+	assert_int_equal(reach_ids_class(&ids, "0000:03:00.0/0", "0000:04:00.0"), TOPO_PIX);
+	assert_int_equal(reach_ids_class(&ids, "0000:03:00.0", "0000:81:00.0/1"), TOPO_SYS);
+	assert_int_equal(reach_ids_class(&ids, "hmm_dmirror0", "0000:04:00.0"), TOPO_UNKNOWN);
+	assert_int_equal(reach_ids_class(&ids, "0000:03:00.0/x", "0000:04:00.0"), TOPO_UNKNOWN);
+	reach_ids_free(&ids);
+	/* A tree without a PCI bus: no classes, no error. */
+	assert_int_equal(reach_ids_read("tests/unit/sysfs/good", &ids), 0);
+	assert_int_equal(ids.pci.n, 0);
+	assert_int_equal(reach_ids_class(&ids, "0000:3b:00.0", "0000:5e:00.0"), TOPO_UNKNOWN);
+	reach_ids_free(&ids);
+}
+
+static void test_names(void **state)
+{
+	static const char *const names[] = { "—", "PIX", "PXB", "PHB", "NODE", "SYS" };
+
+	(void)state;
+	for (int c = 0; c < TOPO_NR_CLASSES; c++) {
+		assert_string_equal(topology_class_name(c), names[c]);
+		if (c != TOPO_UNKNOWN)
+			assert_int_equal(topology_class_parse(names[c]), c);
+	}
+	assert_string_equal(topology_class_name(TOPO_NR_CLASSES), "—");
+	assert_int_equal(topology_class_parse("pxb"), -1);
+	assert_int_equal(topology_class_parse("—"), -1);
+	assert_int_equal(topology_class_parse("NV1"), -1);
+	assert_int_equal(topology_class_parse(""), -1);
+	/* Closer first: "up to" compares them. */
+	assert_true(TOPO_PIX < TOPO_PXB && TOPO_PXB < TOPO_PHB &&
+		    TOPO_PHB < TOPO_NODE && TOPO_NODE < TOPO_SYS);
+}
+
+static void test_empty(void **state)
+{
+	struct topology none;
+
+	(void)state;
+	assert_int_equal(topology_read("/nonexistent", &none), 0);
+	assert_int_equal(none.n, 0);
+	assert_null(topology_find(&none, "0000:03:00.0"));
+	topology_free(&none);
 }
 
 static void test_pci_id(void **state)
@@ -130,8 +162,11 @@ static void test_pci_id(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_switch),
-		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_read),
+		cmocka_unit_test(test_classes),
+		cmocka_unit_test(test_by_name),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_pci_id),
 	};
 

@@ -36,7 +36,7 @@ else
 	exit 1
 fi
 want="etc/p2preach/policy.conf lib/systemd/system/p2preach.service
-usr/lib/p2preach/examples/allowlist.bpf.o usr/lib/p2preach/examples/same_switch.bpf.o
+usr/lib/p2preach/examples/allowlist.bpf.o
 usr/lib/p2preach/p2preach.bpf.o usr/sbin/p2preach
 usr/share/bash-completion/completions/p2preach usr/share/doc/p2preach/changelog.gz
 usr/share/doc/p2preach/copyright usr/share/doc/p2preach/examples/policy.conf

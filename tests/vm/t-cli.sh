@@ -30,9 +30,9 @@ check "allow by dev_name, both directions, read" \
 	"hmm_dmirror0 <-> hmm_dmirror1: read" $P allow $D0 $D1 read --both
 check "test_hmm follows --both (1 -> 0)" remote-read probe $D1 $D0
 check "test_hmm follows --both (0 -> 1)" remote-read probe $D0 $D1
-check "show prints the matrix with aliases" "      gpu0  gpu1  
-gpu0  X     read  
-gpu1  read  X     " sh -c "$P show | head -n 3"
+check "show -m prints the matrix with aliases" "          gpu0      gpu1
+gpu0      X         read
+gpu1      read      X" sh -c "$P show -m | head -n 3"
 check_json "show --json lists devices and pairs" \
 	'[d["alias"] for d in j["devices"]] == ["gpu0", "gpu1"] and all(d["present"] for d in j["devices"]) and {(p["client"], p["provider"]): p["verdict"] for p in j["pairs"]} == {("hmm_dmirror0", "hmm_dmirror1"): "read", ("hmm_dmirror1", "hmm_dmirror0"): "read"}' \
 	$P show --json
@@ -97,8 +97,13 @@ device a = hmm_dmirror0
 device b = hmm_dmirror1
 allow a <-> b
 X
-check "check validates a file" "/tmp/new.conf: ok: 2 devices, 1 rules, default deny" \
-	$P check /tmp/new.conf
+check "check validates a file and prints the matrix it gives" "/tmp/new.conf: ok: 2 devices, 1 rules, default deny
+
+What the file gives, on this machine's PCI paths:
+
+          a         b
+a         X         rw
+b         rw        X" sh -c "$P check /tmp/new.conf | head -n 7"
 check "apply replaces the policy" \
 	"applied /tmp/new.conf: 2 devices, 1 rules, default deny" $P apply /tmp/new.conf
 check "test_hmm follows apply" "remote-rw remote-rw" \
