@@ -4,7 +4,7 @@
 # bpf_objects rules).
 
 BB := $(B)/bench
-# The scale benchmark's policy and loader: 1024 devices instead of 64.
+# The scale benchmark's policy and loader: 1,024 ids instead of 64.
 BENCH_MAX := 1024
 BENCH_NATIVE_KDIR := $(B)/kernel-native
 BENCH_OBJ := $(BB)/obj
@@ -26,19 +26,22 @@ $(BB)/tsc_khz: $(OBJ)/bench/tsc_khz.o
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@
 
-# The loader and policy with room for BENCH_MAX devices, in a tree of
+# The loader and policy with room for BENCH_MAX ids, in a tree of
 # their own; its skeletons come first on the include path.
 $(eval $(call bpf_objects,$(BB)/bpf,bpf,-DP2PREACH_MAX_DEVICES=$(BENCH_MAX)))
-.SECONDARY: $(BB)/bpf/p2preach.bpf.o $(BB)/bpf/p2preach_changed.bpf.o
+BENCH_SKELS := $(patsubst $(B)/bpf/%,$(BB)/bpf/%,$(SKELS))
+.SECONDARY: $(BENCH_SKELS:.skel.h=.bpf.o)
 $(eval $(call objects_in,$(BENCH_OBJ),$(CC),-I$(BB)/bpf \
 	-DP2PREACH_MAX_DEVICES=$(BENCH_MAX) $(ALL_CFLAGS) -I$(LIBBPF_INCLUDE) \
 	-isystem $(UAPI_INCLUDE)))
 $(eval $(call pure_lib,$(BENCH_OBJ)))
-$(call loader_objs,$(BENCH_OBJ),$(LOADER_SYS)): | $(BB)/bpf/p2preach.skel.h \
-	$(BB)/bpf/p2preach_changed.skel.h
+$(call loader_objs,$(BENCH_OBJ),$(LOADER_SYS)): | $(BENCH_SKELS)
 $(BB)/p2preach: $(call loader_objs,$(BENCH_OBJ),$(LOADER_SYS)) $(BENCH_OBJ)/libp2preach.a
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# The null policy in BPF, registered with bpftool.
+$(eval $(call bpf_objects,$(BB)/bpf-null,bench,))
 
 # The native policy module, built in a copy (Kbuild writes next to the
 # sources) against the native kernel's kept build tree.
@@ -50,7 +53,8 @@ $(BB)/native/p2preach_native.ko: $(wildcard bench/native/*) bench-kernels
 		M=$(abspath $(@D)) modules >$(B)/logs/bench-native.log 2>&1 || \
 		{ tail -n 30 $(B)/logs/bench-native.log; exit 1; }
 
-bench-bin: $(BB)/overhead $(BB)/peer $(BB)/tsc_khz $(BB)/p2preach $(BB)/native/p2preach_native.ko
+bench-bin: $(BB)/overhead $(BB)/peer $(BB)/tsc_khz $(BB)/p2preach $(BB)/native/p2preach_native.ko \
+	$(BB)/bpf-null/null.bpf.o
 
 bench: loader bench-bin
 	$(Q)bench/run.sh

@@ -45,11 +45,18 @@ double hb_timed(int fd, unsigned long req, void *addr, void *buf,
 
 char *hb_buffer(unsigned long npages)
 {
-	char *p = mmap(NULL, npages * hb_page, PROT_READ | PROT_WRITE,
+	size_t len = npages * hb_page;
+	char *m = mmap(NULL, len + HB_PMD_SIZE, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p;
 
-	if (p == MAP_FAILED)
+	if (m == MAP_FAILED)
 		die("mmap", errno);
+	/* Aligned to a PMD: a 16 MiB buffer spans 8 PMDs, not 9. */
+	p = (char *)(((unsigned long)m + HB_PMD_SIZE - 1) & ~(HB_PMD_SIZE - 1));
+	if (p > m)
+		munmap(m, p - m);
+	munmap(p + len, m + HB_PMD_SIZE - p);
 	/* Small pages only: THP would change what is measured. */
 	madvise(p, npages * hb_page, MADV_NOHUGEPAGE);
 	for (unsigned long i = 0; i < npages; i++)

@@ -16,7 +16,13 @@ int hb_open(int dev);
 double hb_timed(int fd, unsigned long req, void *addr, void *buf,
 		unsigned long npages);
 
-/* npages of anonymous memory, every page written; exits on error. */
+/* x86-64's PMD: what test_hmm walks at a time. */
+#define HB_PMD_SIZE	(2UL << 20)
+
+/*
+ * npages of anonymous memory in small pages, starting on a PMD boundary,
+ * every page written; exits on error.
+ */
 char *hb_buffer(unsigned long npages);
 void hb_free(char *p, unsigned long npages);
 /* Migrate the buffer into the device of fd; exits unless every page moved. */

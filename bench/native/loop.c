@@ -1,56 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Decisions in a loop through the hook, as hmm_range_fault() asks them,
- * with whatever policy is attached (BPF or native): the cost of one
- * decision without the page table walk around it.
+ * Decisions in a loop through the hook, with whatever policy is attached
+ * (BPF or native): the cost of one decision without the page table walk
+ * around it. Each iteration asks as hmm_range_fault() does when its walk
+ * meets a new provider: the static key, then the uncached ask (RCU, the
+ * policy, the verdict counters, the tracepoint).
  */
-#include <linux/device.h>
 #include <linux/ktime.h>
-#include <linux/memremap.h>
 #include <linux/sched.h>
-#include <linux/slab.h>
 
 #include "native.h"
 
-static void fake_release(struct device *dev)
+int native_loop(u32 client, u32 provider, u64 n, u64 *ns, u64 *allowed)
 {
-	kfree(dev);
-}
-
-/* A struct device with a name and nothing else: all a policy reads. */
-static struct device *fake_device(const char *name)
-{
-	struct device *dev = kzalloc(sizeof(*dev), GFP_KERNEL);
-
-	if (!dev)
-		return NULL;
-	device_initialize(dev);
-	dev->release = fake_release;
-	if (dev_set_name(dev, "%s", name)) {
-		put_device(dev);
-		return NULL;
-	}
-	return dev;
-}
-
-int native_loop(const char *client, const char *provider, u64 n,
-		u64 *ns, u64 *allowed)
-{
-	struct dev_pagemap pgmap = { .type = MEMORY_DEVICE_PRIVATE };
-	struct device *c = fake_device(client);
-	struct device *p = fake_device(provider);
+	struct pagemap_reach_dev *c = pagemap_reach_dev_get(client);
+	struct pagemap_reach_dev *p = pagemap_reach_dev_get(provider);
 	u64 i, start, yes = 0, spent = 0;
-	int ret = -ENOMEM;
+	int ret = -ENOENT;
 
 	if (!c || !p)
 		goto out;
-	pgmap.dev = p;
+	ret = -EINVAL;
+	if (c->role != PAGEMAP_REACH_CLIENT || p->role != PAGEMAP_REACH_PROVIDER)
+		goto out;
 	start = ktime_get_ns();
 	for (i = 0; i < n; i++) {
-		/* As hmm_vma_handle_pte(): the static key, then the policy. */
 		if (pagemap_reach_active() &&
-		    pagemap_reach_decide(c, &pgmap, PAGEMAP_REACH_READ,
-					 PAGEMAP_REACH_FAULT) != PAGEMAP_REACH_DENY)
+		    pagemap_reach_ask(c, p, PAGEMAP_REACH_READ,
+				      PAGEMAP_REACH_FAULT) != PAGEMAP_REACH_DENY)
 			yes++;
 		if (!(i & 4095) && need_resched()) {
 			spent += ktime_get_ns() - start;
@@ -63,8 +40,8 @@ int native_loop(const char *client, const char *provider, u64 n,
 	ret = 0;
 out:
 	if (c)
-		put_device(c);
+		pagemap_reach_dev_put(c);
 	if (p)
-		put_device(p);
+		pagemap_reach_dev_put(p);
 	return ret;
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * p2preach_native: bench-only module. /sys/kernel/debug/p2preach_native/
- *   policy  write lines: clear, device NAME, default V, set C P V,
- *           attach matrix|null, detach (see native_policy_line())
- *   loop    write "CLIENT PROVIDER N", read "N NS ALLOWED" back
+ *   policy  write lines: clear, default V, set CLIENT_ID PROVIDER_ID V,
+ *           attach matrix|dense|null, detach, fakes N, lockdep off
+ *           (see native_policy_line())
+ *   loop    write "CLIENT_ID PROVIDER_ID N", read "N NS ALLOWED" back
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -44,14 +45,15 @@ static ssize_t policy_write(struct file *file, const char __user *ubuf,
 static ssize_t loop_write(struct file *file, const char __user *ubuf,
 			  size_t len, loff_t *ppos)
 {
-	char c[NATIVE_NAME_LEN], p[NATIVE_NAME_LEN], *buf;
 	u64 n, ns, allowed;
+	u32 c, p;
+	char *buf;
 	int ret;
 
 	buf = memdup_user_nul(ubuf, len);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-	ret = sscanf(buf, "%63s %63s %llu", c, p, &n) == 3 ? 0 : -EINVAL;
+	ret = sscanf(buf, "%u %u %llu", &c, &p, &n) == 3 ? 0 : -EINVAL;
 	kfree(buf);
 	if (ret)
 		return ret;
@@ -99,6 +101,7 @@ static void __exit native_exit(void)
 {
 	debugfs_remove_recursive(dir);
 	native_policy_exit();
+	native_fake_ids_exit();
 }
 
 module_init(native_init);
