@@ -1,7 +1,8 @@
 #!/bin/bash
 # Series hygiene: apply kernel-patch/ with `git am` to a pristine
-# linux-source-7.3 tree, and build the test kernel after every patch, so
-# that each patch builds on its own. For each patch also: checkpatch
+# linux-source-7.3 tree, and build the test kernel with xe
+# (tests/vm/xe.config) after every patch, so that each patch builds on its
+# own. For each patch also: checkpatch
 # --strict, a W=1 and sparse (C=2) build of the objects it touches, and
 # kernel-doc -Wall on the files it adds.
 # Takes long (a kernel build per patch, incremental with ccache).
@@ -70,7 +71,9 @@ while read -r p; do
 		echo "check-series: checkpatch complains about $p (log: $LOG)" >&2
 		bad=1
 	fi
-	make "${MAKEARGS[@]}" allnoconfig KCONFIG_ALLCONFIG="$ROOT/tests/vm/kernel.config" >>"$LOG" 2>&1
+	# The test config plus xe's, so that the drm patches build too.
+	cat "$ROOT/tests/vm/kernel.config" "$ROOT/tests/vm/xe.config" >"$WORK/fragment.config"
+	make "${MAKEARGS[@]}" allnoconfig KCONFIG_ALLCONFIG="$WORK/fragment.config" >>"$LOG" 2>&1
 	if ! make "${MAKEARGS[@]}" bzImage modules >>"$LOG" 2>&1; then
 		echo "check-series: the tree does not build after $p (log: $LOG)" >&2
 		exit 1

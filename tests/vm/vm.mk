@@ -20,7 +20,7 @@ vm-tests: $(B)/tests/reach $(B)/tests/topology $(B)/tests/verifier
 
 # The stress test on a KASAN build of the same kernel (a second cached
 # config). On demand: the KASAN kernel takes as long to build as the first.
-.PHONY: stress-kasan series-check
+.PHONY: stress-kasan series-check xe-check
 stress-kasan: all
 	$(Q)scripts/build-kernel.sh kasan
 	$(Q)tests/vm/run --kernel $(B)/kernel-kasan --log $(B)/logs/stress-kasan.log \
@@ -29,3 +29,8 @@ stress-kasan: all
 # Apply the series with git am to a pristine tree and build after each patch.
 series-check: deps
 	$(Q)scripts/check-series.sh
+
+# xe, drm_gpusvm and drm_pagemap with the series, W=1 and sparse (no GPU
+# needed, none used): a second config, as long to build as the kernel.
+xe-check: deps
+	$(Q)scripts/build-xe.sh
