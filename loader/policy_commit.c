@@ -24,9 +24,9 @@ int policy_snapshot_read(const struct policy_maps *m, struct policy_snapshot *s)
 }
 
 /* Drivers drop what they were granted under the old verdicts. */
-static void announce(const struct id_set *providers)
+static void announce(const struct policy_maps *m, const struct id_set *providers)
 {
-	int err = policy_announce(providers);
+	int err = policy_announce(m->pin_dir, providers);
 
 	if (err && err != -EOPNOTSUPP)
 		log_warn("cannot announce the change to the kernel (%s); peer mappings made before it stay until drivers fault again",
@@ -149,7 +149,7 @@ int policy_commit(const struct policy_maps *m, const struct policy_snapshot *cur
 	}
 	reset_stats(m, cur, next, src->retired);
 	if (n)
-		announce(all ? NULL : &providers);
+		announce(m, all ? NULL : &providers);
 	record(m, next, src);
 	return 0;
 }

@@ -90,7 +90,7 @@ void policy_maps_close(struct policy_maps *m)
 {
 }
 
-int policy_announce(const struct id_set *providers)
+int policy_announce(const char *pin_dir, const struct id_set *providers)
 {
 	fake.announced++;
 	fake.announced_all = !providers;
