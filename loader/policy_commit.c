@@ -74,6 +74,9 @@ static void record(const struct policy_maps *m, const struct policy_snapshot *ne
 	free(st);
 }
 
+/* Cells compared at once by changed_cells(). */
+#define BLOCK	1024
+
 /*
  * The cells that differ, and the providers whose column they are in:
  * every provider when the default changed.
@@ -86,12 +89,19 @@ static unsigned changed_cells(const struct policy_snapshot *cur,
 
 	memset(providers, 0, sizeof(*providers));
 	*all = cur->cells[P2PREACH_DEFAULT_CELL] != next->cells[P2PREACH_DEFAULT_CELL];
-	for (__u32 i = 0; i < P2PREACH_POLICY_CELLS; i++) {
-		if (cur->cells[i] == next->cells[i])
+	for (__u32 b = 0; b < P2PREACH_POLICY_CELLS; b += BLOCK) {
+		__u32 end = b + BLOCK < P2PREACH_POLICY_CELLS ? b + BLOCK : P2PREACH_POLICY_CELLS;
+
+		/* Most of a matrix is the same: skip it a block at a time. */
+		if (!memcmp(&cur->cells[b], &next->cells[b], sizeof(__u32) * (end - b)))
 			continue;
-		n++;
-		if (i < P2PREACH_MATRIX_CELLS)
-			id_set_add(providers, i % P2PREACH_MAX_DEVICES);
+		for (__u32 i = b; i < end; i++) {
+			if (cur->cells[i] == next->cells[i])
+				continue;
+			n++;
+			if (i < P2PREACH_MATRIX_CELLS)
+				id_set_add(providers, i % P2PREACH_MAX_DEVICES);
+		}
 	}
 	return n;
 }

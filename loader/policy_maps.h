@@ -44,6 +44,7 @@ int policy_read_matrix(const struct policy_maps *m,
 /*
  * Put a new matrix holding cells into slot 0: decisions see the old
  * matrix or the new one, never a mix. With pins, the matrix pin follows.
+ * Only the cells that are not deny are written: a new map is zeroed.
  */
 int policy_swap_matrix(const struct policy_maps *m,
 		       const __u32 cells[P2PREACH_POLICY_CELLS]);

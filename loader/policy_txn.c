@@ -56,13 +56,13 @@ static __u32 *resolve(const struct policy *p, const struct reach_ids *t)
 int txn_apply_file(const struct policy_snapshot *cur, const struct policy *p,
 		   const struct reach_ids *t, struct policy_snapshot *next)
 {
-	__u32 *cells = resolve(p, t);
-
-	*next = *cur;
-	if (!cells)
+	/* Every cell comes from the file: only cur's state is carried over. */
+	if (txn_file_cells(p, t, next->cells, NULL)) {
+		*next = *cur;
 		return -EINVAL;
-	memcpy(next->cells, cells, sizeof(next->cells));
-	free(cells);
+	}
+	if (next != cur)
+		next->state = cur->state;
 	memset(next->state.aliases, 0, sizeof(next->state.aliases));
 	for (unsigned i = 0; i < p->nr_devices; i++) {
 		snprintf(next->state.aliases[i].alias, sizeof(next->state.aliases[i].alias),
