@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,8 @@ struct txn {
 	struct reach_ids ids;
 };
 
-static int txn_begin(const char *pin_dir, struct txn **t)
+/* With cells false, the matrix is not read: t->cur.cells stays zero. */
+static int txn_begin(const char *pin_dir, bool cells, struct txn **t)
 {
 	int err;
 
@@ -24,7 +26,13 @@ static int txn_begin(const char *pin_dir, struct txn **t)
 		return -ENOMEM;
 	err = policy_maps_open(&(*t)->m, pin_dir);
 	if (!err) {
-		err = policy_snapshot_read(&(*t)->m, &(*t)->cur);
+		if (cells) {
+			err = policy_snapshot_read(&(*t)->m, &(*t)->cur);
+		} else {
+			err = policy_read_state(&(*t)->m, &(*t)->cur.state);
+			if (err)
+				log_err("cannot read the policy: %s", strerror(-err));
+		}
 		if (!err)
 			err = reach_ids_load(REACH_SYSFS, &(*t)->ids);
 		if (err)
@@ -71,7 +79,7 @@ int apply_policy(const char *pin_dir, const char *file, const struct policy *p)
 	struct txn *t;
 	int ret;
 
-	ret = txn_begin(pin_dir, &t);
+	ret = txn_begin(pin_dir, true, &t);
 	if (ret)
 		return ret;
 	ret = txn_apply_file(&t->cur, p, &t->ids, &t->next);
@@ -104,6 +112,28 @@ static unsigned new_ids(const struct policy_snapshot *s, const struct reach_ids 
 	return n;
 }
 
+/*
+ * While no id changed hands, an edit writes its cells and reads nothing
+ * else of the matrix: its cost does not grow with the matrix.
+ */
+static int edit_in_place(struct txn *t, const char *cmd, const char *client,
+			 const char *provider, __u32 verdict, bool both)
+{
+	struct txn_cells edit;
+	char err[512];
+	int ret;
+
+	ret = txn_edit_cells(&t->cur.state, &t->ids, client, provider, verdict, both,
+			     &edit, err, sizeof(err));
+	if (ret) {
+		log_err("%s: %s", cmd, err);
+		return ret;
+	}
+	ret = policy_commit_cells(&t->m, &t->cur.state, &edit);
+	free(edit.cell);
+	return ret;
+}
+
 int apply_edit(const char *pin_dir, const char *cmd, const char *client,
 	       const char *provider, __u32 verdict, bool both)
 {
@@ -113,9 +143,21 @@ int apply_edit(const char *pin_dir, const char *cmd, const char *client,
 	struct txn *t;
 	int ret;
 
-	ret = txn_begin(pin_dir, &t);
+	ret = txn_begin(pin_dir, false, &t);
 	if (ret)
 		return ret;
+	if (!txn_ids_moved(&t->cur.state, &t->ids)) {
+		ret = edit_in_place(t, cmd, client, provider, verdict, both);
+		txn_end(t);
+		return ret < 0 ? ret : 0;
+	}
+	/* Ids to follow first: the whole matrix, as the daemon would. */
+	ret = policy_read_matrix(&t->m, t->cur.cells);
+	if (ret) {
+		log_err("cannot read the policy: %s", strerror(-ret));
+		txn_end(t);
+		return ret;
+	}
 	if (txn_applied_file(&t->cur.state, &p) != TXN_FILE_SAME && t->cur.state.file[0] &&
 	    new_ids(&t->cur, &t->ids))
 		log_warn("%s changed since it was applied: the ids that came since get the default verdict until it is applied again",
@@ -138,7 +180,7 @@ int apply_follow(const char *pin_dir, const struct policy *p,
 	struct txn *t;
 	int ret;
 
-	ret = txn_begin(pin_dir, &t);
+	ret = txn_begin(pin_dir, true, &t);
 	if (ret)
 		return ret;
 	for_each_id(gone, id)

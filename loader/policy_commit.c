@@ -46,7 +46,7 @@ static const char *source_name(const struct commit_source *src)
 }
 
 /* Record a committed change in p2p_state (on the heap: large in bench builds). */
-static void record(const struct policy_maps *m, const struct policy_snapshot *next,
+static void record(const struct policy_maps *m, const struct p2preach_state *next,
 		   const struct commit_source *src)
 {
 	struct p2preach_state *st = malloc(sizeof(*st));
@@ -56,7 +56,7 @@ static void record(const struct policy_maps *m, const struct policy_snapshot *ne
 		log_warn("cannot record the edit in p2p_state: out of memory");
 		return;
 	}
-	*st = next->state;
+	*st = *next;
 	st->generation++;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	st->changed_ns = (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
@@ -160,7 +160,41 @@ int policy_commit(const struct policy_maps *m, const struct policy_snapshot *cur
 	reset_stats(m, cur, next, src->retired);
 	if (n)
 		announce(m, all ? NULL : &providers);
-	record(m, next, src);
+	record(m, &next->state, src);
+	return 0;
+}
+
+int policy_commit_cells(const struct policy_maps *m, const struct p2preach_state *cur,
+			const struct txn_cells *edit)
+{
+	const struct commit_source src = { .kind = COMMIT_EDIT };
+	__u32 *old = malloc(sizeof(*old) * (edit->n ? edit->n : 1));
+	struct id_set providers = { 0 };
+	unsigned i = 0;
+	int err = old ? 0 : -ENOMEM;
+
+	if (!err)
+		err = policy_get_cells(m, edit->cell, old, edit->n);
+	for (i = 0; !err && i < edit->n; i++) {
+		if (old[i] == edit->verdict)
+			continue;
+		err = policy_set_cell(m, edit->cell[i], edit->verdict);
+		if (!err)
+			id_set_add(&providers, edit->cell[i] % P2PREACH_MAX_DEVICES);
+	}
+	if (err) {
+		/* What was written goes back. */
+		while (old && i-- > 0)
+			if (old[i] != edit->verdict)
+				policy_set_cell(m, edit->cell[i], old[i]);
+		free(old);
+		log_err("cannot write the new verdicts: %s", strerror(-err));
+		return err;
+	}
+	free(old);
+	if (!id_set_empty(&providers))
+		announce(m, &providers);
+	record(m, cur, &src);
 	return 0;
 }
 

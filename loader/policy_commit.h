@@ -42,4 +42,14 @@ struct commit_source {
 int policy_commit(const struct policy_maps *m, const struct policy_snapshot *cur,
 		  const struct policy_snapshot *next, const struct commit_source *src);
 
+/*
+ * An edit that txn_edit_cells() computed from cur, the p2p_state read
+ * under the lock: each cell whose verdict differs is written in place,
+ * with no snapshot of the matrix, and announced and recorded as
+ * policy_commit() does. On failure the cells are as they were. 0 or
+ * -errno, with a message.
+ */
+int policy_commit_cells(const struct policy_maps *m, const struct p2preach_state *cur,
+			const struct txn_cells *edit);
+
 #endif

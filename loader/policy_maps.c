@@ -365,6 +365,24 @@ int policy_swap_matrix(const struct policy_maps *m,
 	return err;
 }
 
+int policy_get_cells(const struct policy_maps *m, const __u32 *cell,
+		     __u32 *verdict, unsigned n)
+{
+	int fd, err = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		if (cell[i] >= P2PREACH_POLICY_CELLS)
+			return -EINVAL;
+	fd = current_matrix(m);
+	if (fd < 0)
+		return fd;
+	for (unsigned i = 0; !err && i < n; i++)
+		if (bpf_map_lookup_elem(fd, &cell[i], &verdict[i]))
+			err = -errno;
+	close(fd);
+	return err;
+}
+
 int policy_set_cell(const struct policy_maps *m, __u32 cell, __u32 verdict)
 {
 	int fd, err = 0;
