@@ -71,6 +71,20 @@ int apply_parse(const char *file, struct policy *p)
 	return ret;
 }
 
+/*
+ * What an apply compares the new matrix with, to tell the kernel whose
+ * memory the change concerns: the live verdicts of the pairs of ids in
+ * sysfs, and the default. Ids that nobody holds ask for no decision, so
+ * their cells are taken as the new matrix has them: the whole matrix would
+ * cost more to read than the rest of the apply, and the swap writes every
+ * cell anyway.
+ */
+static int live_pairs(struct txn *t)
+{
+	memcpy(t->cur.cells, t->next.cells, sizeof(t->cur.cells));
+	return policy_read_pairs(&t->m, &t->ids, t->cur.cells);
+}
+
 int apply_policy(const char *pin_dir, const char *file, const struct policy *p)
 {
 	struct commit_source src = {
@@ -79,13 +93,15 @@ int apply_policy(const char *pin_dir, const char *file, const struct policy *p)
 	struct txn *t;
 	int ret;
 
-	ret = txn_begin(pin_dir, true, &t);
+	ret = txn_begin(pin_dir, false, &t);
 	if (ret)
 		return ret;
 	ret = txn_apply_file(&t->cur, p, &t->ids, &t->next);
 	if (ret)
 		log_err("internal error: a parsed policy did not resolve");
 	else
+		ret = live_pairs(t);
+	if (!ret)
 		ret = policy_commit(&t->m, &t->cur, &t->next, &src);
 	if (!ret)
 		warn_absent(p, &t->ids);

@@ -149,9 +149,13 @@ int policy_commit(const struct policy_maps *m, const struct policy_snapshot *cur
 	unsigned n = changed_cells(cur, next, &providers, &all);
 	int err = 0;
 
+	/*
+	 * A file is swapped in even when cur says nothing changed: an apply
+	 * reads only the cells of the ids present (apply.c).
+	 */
 	if (n && src->kind == COMMIT_EDIT)
 		err = write_in_place(m, cur, next);
-	else if (n)
+	else if (n || src->kind == COMMIT_FILE)
 		err = policy_swap_matrix(m, next->cells);
 	if (err) {
 		log_err("cannot write the new verdicts: %s", strerror(-err));
@@ -198,10 +202,44 @@ int policy_commit_cells(const struct policy_maps *m, const struct p2preach_state
 	return 0;
 }
 
-struct policy_snapshot *policy_snapshot_take(const char *pin_dir)
+int policy_read_pairs(const struct policy_maps *m, const struct reach_ids *t,
+		      __u32 cells[P2PREACH_POLICY_CELLS])
+{
+	__u32 *cell = malloc(sizeof(*cell) * (t->n * t->n + 1));
+	__u32 *live = malloc(sizeof(*live) * (t->n * t->n + 1));
+	unsigned n = 0;
+	int err = cell && live ? 0 : -ENOMEM;
+
+	for (unsigned i = 0; !err && i < t->n; i++) {
+		const struct reach_id *c = &t->id[i];
+
+		if (c->role != P2PREACH_ROLE_CLIENT || c->id >= P2PREACH_MAX_DEVICES)
+			continue;
+		for (unsigned j = 0; j < t->n; j++) {
+			const struct reach_id *pr = &t->id[j];
+
+			if (pr->role == P2PREACH_ROLE_PROVIDER && pr->id < P2PREACH_MAX_DEVICES)
+				cell[n++] = p2preach_cell(c->id, pr->id);
+		}
+	}
+	if (!err) {
+		cell[n++] = P2PREACH_DEFAULT_CELL;
+		err = policy_get_cells(m, cell, live, n);
+	}
+	for (unsigned i = 0; !err && i < n; i++)
+		cells[cell[i]] = live[i];
+	if (err)
+		log_err("cannot read the policy: %s", strerror(-err));
+	free(cell);
+	free(live);
+	return err;
+}
+
+struct policy_snapshot *policy_snapshot_take(const char *pin_dir, const struct reach_ids *t)
 {
 	struct policy_snapshot *s = calloc(1, sizeof(*s));
 	struct policy_maps m;
+	__u32 cell = P2PREACH_DEFAULT_CELL, deflt;
 	int err;
 
 	if (!s) {
@@ -210,7 +248,16 @@ struct policy_snapshot *policy_snapshot_take(const char *pin_dir)
 	}
 	err = policy_maps_open(&m, pin_dir);
 	if (!err) {
-		err = policy_snapshot_read(&m, s);
+		err = policy_read_state(&m, &s->state);
+		if (!err)
+			err = policy_get_cells(&m, &cell, &deflt, 1);
+		if (err)
+			log_err("cannot read the policy: %s", strerror(-err));
+		/* Ids nobody holds have the default in their rows and columns. */
+		for (__u32 i = 0; !err && i < P2PREACH_POLICY_CELLS; i++)
+			s->cells[i] = deflt;
+		if (!err)
+			err = policy_read_pairs(&m, t, s->cells);
 		policy_maps_close(&m);
 	}
 	if (err) {

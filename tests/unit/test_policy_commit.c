@@ -206,6 +206,22 @@ static void test_apply_announces_all(void **state)
 	assert_true(fake.announced_all);
 }
 
+/*
+ * The same file again: swapped in all the same (an apply reads only the
+ * cells of the ids present, so cur may not tell), announced to nobody.
+ */
+static void test_apply_unchanged(void **state)
+{
+	struct txn *t = *state;
+	struct commit_source src = { .kind = COMMIT_FILE, .file = "/etc/p.conf" };
+
+	applied(t);
+	assert_int_equal(txn_apply_file(&t->cur, &t->pol, &t->ids, &t->next), 0);
+	assert_int_equal(policy_commit(&maps, &t->cur, &t->next, &src), 0);
+	assert_int_equal(fake.swaps, 1);
+	assert_int_equal(fake.announced, 0);
+}
+
 /* One pair: its cell written in place, only its provider told. */
 static void test_edit_in_place(void **state)
 {
@@ -428,18 +444,26 @@ static void test_ids_moved(void **state)
 	assert_true(txn_ids_moved(&t->cur.state, &t->ids));
 }
 
-/* The snapshot a command reads, taken by pin directory. */
+/*
+ * The snapshot a command reads, taken by pin directory: the pairs of the
+ * ids present read live, one lookup each; every other cell the default.
+ */
 static void test_snapshot_take(void **state)
 {
+	struct txn *t = *state;
 	struct policy_snapshot *s;
 
-	(void)state;
-	fake.cells[17] = R;
+	fake.cells[p2preach_cell(2, 1)] = R;
+	fake.cells[p2preach_cell(0, 40)] = R;	/* no id 40: not read */
+	fake.cells[P2PREACH_DEFAULT_CELL] = W;
 	fake.state.generation = 9;
-	s = policy_snapshot_take("/sys/fs/bpf/p2preach");
+	s = policy_snapshot_take("/sys/fs/bpf/p2preach", &t->ids);
 	assert_non_null(s);
-	assert_int_equal(s->cells[17], R);
+	assert_int_equal(s->cells[p2preach_cell(2, 1)], R);
+	assert_int_equal(s->cells[p2preach_cell(0, 40)], W);
+	assert_int_equal(s->cells[p2preach_cell(40, 0)], W);
 	assert_int_equal(s->state.generation, 9);
+	assert_true(fake.cell_reads < 100);
 	free(s);
 }
 
@@ -448,6 +472,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_apply_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_announces_all, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_apply_unchanged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edit_in_place, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edit_two_providers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_write_undoes, setup, teardown),
