@@ -33,8 +33,10 @@ static int txn_begin(const char *pin_dir, bool cells, struct txn **t)
 			if (err)
 				log_err("cannot read the policy: %s", strerror(-err));
 		}
+		/* An edit in place needs no PCI paths: it reads them if it follows. */
 		if (!err)
-			err = reach_ids_load(REACH_SYSFS, &(*t)->ids);
+			err = cells ? reach_ids_load(REACH_SYSFS, &(*t)->ids) :
+				      reach_ids_load_ids(REACH_SYSFS, &(*t)->ids);
 		if (err)
 			policy_maps_close(&(*t)->m);
 	}
@@ -167,10 +169,16 @@ int apply_edit(const char *pin_dir, const char *cmd, const char *client,
 		txn_end(t);
 		return ret < 0 ? ret : 0;
 	}
-	/* Ids to follow first: the whole matrix, as the daemon would. */
+	/* Ids to follow first: the whole matrix and the PCI paths, as the daemon would. */
 	ret = policy_read_matrix(&t->m, t->cur.cells);
 	if (ret) {
 		log_err("cannot read the policy: %s", strerror(-ret));
+	} else {
+		ret = topology_read(REACH_SYSFS, &t->ids.pci);
+		if (ret)
+			log_err("cannot read the PCI devices: %s", strerror(-ret));
+	}
+	if (ret) {
 		txn_end(t);
 		return ret;
 	}
