@@ -14,8 +14,10 @@
  * more than ANNOUNCE_MAX_SCOPED) and drivers drop peer mappings of that
  * memory granted under the old verdicts. A provider gone meanwhile needs
  * nothing: its removal was a change of its own. 0, -EOPNOTSUPP when the
- * kernel has no announcement call, or another -errno.
+ * kernel has no announcement call, or another -errno. With pin_dir (the
+ * policy's pins), the announcing program is pinned there the first time
+ * and reused after: loading it costs more than the rest of an edit.
  */
-int policy_announce(const struct id_set *providers);
+int policy_announce(const char *pin_dir, const struct id_set *providers);
 
 #endif

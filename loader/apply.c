@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,8 @@ struct txn {
 	struct reach_ids ids;
 };
 
-static int txn_begin(const char *pin_dir, struct txn **t)
+/* With cells false, the matrix is not read: t->cur.cells stays zero. */
+static int txn_begin(const char *pin_dir, bool cells, struct txn **t)
 {
 	int err;
 
@@ -24,9 +26,17 @@ static int txn_begin(const char *pin_dir, struct txn **t)
 		return -ENOMEM;
 	err = policy_maps_open(&(*t)->m, pin_dir);
 	if (!err) {
-		err = policy_snapshot_read(&(*t)->m, &(*t)->cur);
+		if (cells) {
+			err = policy_snapshot_read(&(*t)->m, &(*t)->cur);
+		} else {
+			err = policy_read_state(&(*t)->m, &(*t)->cur.state);
+			if (err)
+				log_err("cannot read the policy: %s", strerror(-err));
+		}
+		/* An edit in place needs no PCI paths: it reads them if it follows. */
 		if (!err)
-			err = reach_ids_load(REACH_SYSFS, &(*t)->ids);
+			err = cells ? reach_ids_load(REACH_SYSFS, &(*t)->ids) :
+				      reach_ids_load_ids(REACH_SYSFS, &(*t)->ids);
 		if (err)
 			policy_maps_close(&(*t)->m);
 	}
@@ -63,6 +73,20 @@ int apply_parse(const char *file, struct policy *p)
 	return ret;
 }
 
+/*
+ * What an apply compares the new matrix with, to tell the kernel whose
+ * memory the change concerns: the live verdicts of the pairs of ids in
+ * sysfs, and the default. Ids that nobody holds ask for no decision, so
+ * their cells are taken as the new matrix has them: the whole matrix would
+ * cost more to read than the rest of the apply, and the swap writes every
+ * cell anyway.
+ */
+static int live_pairs(struct txn *t)
+{
+	memcpy(t->cur.cells, t->next.cells, sizeof(t->cur.cells));
+	return policy_read_pairs(&t->m, &t->ids, t->cur.cells);
+}
+
 int apply_policy(const char *pin_dir, const char *file, const struct policy *p)
 {
 	struct commit_source src = {
@@ -71,13 +95,15 @@ int apply_policy(const char *pin_dir, const char *file, const struct policy *p)
 	struct txn *t;
 	int ret;
 
-	ret = txn_begin(pin_dir, &t);
+	ret = txn_begin(pin_dir, false, &t);
 	if (ret)
 		return ret;
 	ret = txn_apply_file(&t->cur, p, &t->ids, &t->next);
 	if (ret)
 		log_err("internal error: a parsed policy did not resolve");
 	else
+		ret = live_pairs(t);
+	if (!ret)
 		ret = policy_commit(&t->m, &t->cur, &t->next, &src);
 	if (!ret)
 		warn_absent(p, &t->ids);
@@ -104,6 +130,28 @@ static unsigned new_ids(const struct policy_snapshot *s, const struct reach_ids 
 	return n;
 }
 
+/*
+ * While no id changed hands, an edit writes its cells and reads nothing
+ * else of the matrix: its cost does not grow with the matrix.
+ */
+static int edit_in_place(struct txn *t, const char *cmd, const char *client,
+			 const char *provider, __u32 verdict, bool both)
+{
+	struct txn_cells edit;
+	char err[512];
+	int ret;
+
+	ret = txn_edit_cells(&t->cur.state, &t->ids, client, provider, verdict, both,
+			     &edit, err, sizeof(err));
+	if (ret) {
+		log_err("%s: %s", cmd, err);
+		return ret;
+	}
+	ret = policy_commit_cells(&t->m, &t->cur.state, &edit);
+	free(edit.cell);
+	return ret;
+}
+
 int apply_edit(const char *pin_dir, const char *cmd, const char *client,
 	       const char *provider, __u32 verdict, bool both)
 {
@@ -113,9 +161,27 @@ int apply_edit(const char *pin_dir, const char *cmd, const char *client,
 	struct txn *t;
 	int ret;
 
-	ret = txn_begin(pin_dir, &t);
+	ret = txn_begin(pin_dir, false, &t);
 	if (ret)
 		return ret;
+	if (!txn_ids_moved(&t->cur.state, &t->ids)) {
+		ret = edit_in_place(t, cmd, client, provider, verdict, both);
+		txn_end(t);
+		return ret < 0 ? ret : 0;
+	}
+	/* Ids to follow first: the whole matrix and the PCI paths, as the daemon would. */
+	ret = policy_read_matrix(&t->m, t->cur.cells);
+	if (ret) {
+		log_err("cannot read the policy: %s", strerror(-ret));
+	} else {
+		ret = topology_read(REACH_SYSFS, &t->ids.pci);
+		if (ret)
+			log_err("cannot read the PCI devices: %s", strerror(-ret));
+	}
+	if (ret) {
+		txn_end(t);
+		return ret;
+	}
 	if (txn_applied_file(&t->cur.state, &p) != TXN_FILE_SAME && t->cur.state.file[0] &&
 	    new_ids(&t->cur, &t->ids))
 		log_warn("%s changed since it was applied: the ids that came since get the default verdict until it is applied again",
@@ -138,7 +204,7 @@ int apply_follow(const char *pin_dir, const struct policy *p,
 	struct txn *t;
 	int ret;
 
-	ret = txn_begin(pin_dir, &t);
+	ret = txn_begin(pin_dir, true, &t);
 	if (ret)
 		return ret;
 	for_each_id(gone, id)

@@ -48,8 +48,10 @@ static int unpin_all(const char *pin_dir)
 		else if (errno != ENOENT)
 			log_err("cannot remove %s: %s", path, strerror(errno));
 	}
-	/* What a swap interrupted between pin and rename left. */
+	/* What a swap interrupted between pin and rename left; a helper. */
 	if (!pin_path(path, sizeof(path), pin_dir, PIN_MATRIX_NEW))
+		unlink(path);
+	if (!pin_path(path, sizeof(path), pin_dir, PIN_CHANGED))
 		unlink(path);
 	return found;
 }

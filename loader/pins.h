@@ -18,6 +18,8 @@
 #define PIN_MATRIX		"matrix"
 #define PIN_MATRIX_NEW		"matrix-new"	/* the next one, until renamed */
 #define MATRIX_MAP		"p2p_matrix"
+/* The program that announces changes to the kernel (announce.c). */
+#define PIN_CHANGED		"changed"
 
 /* A map of the policy: its pin, its name in the object, its fd's place. */
 struct pinned_map {

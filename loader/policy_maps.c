@@ -224,7 +224,7 @@ static int current_matrix(const struct policy_maps *m)
 }
 
 /*
- * Every index of the matrix: the keys of the batch calls below, which move
+ * Every index of the matrix: the keys of the batch call below, which reads
  * the whole matrix in one system call instead of one per cell.
  */
 static __u32 *matrix_keys(void)
@@ -281,33 +281,105 @@ static void repin_matrix(const struct policy_maps *m, int fd)
 	}
 }
 
+/* Cells per block that the loops below skip at once when all are deny. */
+#define BLOCK	1024
+
+static bool all_deny(const __u32 *cells, __u32 n)
+{
+	static const __u32 zero[BLOCK];
+
+	return !memcmp(cells, zero, sizeof(*cells) * n);
+}
+
+/*
+ * The non-deny cells as keys and values (NULL: only count them); their
+ * number. Blocks of deny, most of a matrix, are skipped with memcmp().
+ */
+static __u32 gather(const __u32 cells[P2PREACH_POLICY_CELLS], __u32 *keys, __u32 *vals)
+{
+	__u32 n = 0;
+
+	for (__u32 b = 0; b < P2PREACH_POLICY_CELLS; b += BLOCK) {
+		__u32 end = b + BLOCK < P2PREACH_POLICY_CELLS ? b + BLOCK : P2PREACH_POLICY_CELLS;
+
+		if (all_deny(&cells[b], end - b))
+			continue;
+		for (__u32 i = b; i < end; i++) {
+			if (cells[i] == P2PREACH_DENY)
+				continue;
+			if (keys) {
+				keys[n] = i;
+				vals[n] = cells[i];
+			}
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * The kernel zeroes a new array: write only the cells that are not deny,
+ * in one system call.
+ */
+static int write_sparse(int fd, const __u32 cells[P2PREACH_POLICY_CELLS])
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	__u32 n = gather(cells, NULL, NULL), count = n, *keys, *vals;
+	int err = 0;
+
+	if (!n)
+		return 0;
+	keys = malloc(sizeof(*keys) * n);
+	vals = malloc(sizeof(*vals) * n);
+	if (!keys || !vals) {
+		err = -ENOMEM;
+		goto out;
+	}
+	gather(cells, keys, vals);
+	err = bpf_map_update_batch(fd, keys, vals, &count, &opts);
+	if (!err && count != n)
+		err = -EIO;
+out:
+	free(keys);
+	free(vals);
+	return err;
+}
+
 int policy_swap_matrix(const struct policy_maps *m,
 		       const __u32 cells[P2PREACH_POLICY_CELLS])
 {
-	LIBBPF_OPTS(bpf_map_batch_opts, opts);
-	__u32 zero = 0, count = P2PREACH_POLICY_CELLS;
-	__u32 *keys = matrix_keys();
-	int fd, err = 0;
+	__u32 zero = 0;
+	int fd, err;
 
-	if (!keys)
-		return -ENOMEM;
 	/* Same shape as the map the object declares, or the slot refuses it. */
 	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, MATRIX_MAP, sizeof(__u32),
 			    sizeof(__u32), P2PREACH_POLICY_CELLS, NULL);
-	if (fd < 0) {
-		err = -errno;
-		free(keys);
-		return err;
-	}
-	err = bpf_map_update_batch(fd, keys, cells, &count, &opts);
-	if (!err && count != P2PREACH_POLICY_CELLS)
-		err = -EIO;
+	if (fd < 0)
+		return -errno;
+	err = write_sparse(fd, cells);
 	if (!err && bpf_map_update_elem(m->policy, &zero, &fd, BPF_ANY))
 		err = -errno;
 	if (!err && m->pin_dir)
 		repin_matrix(m, fd);
 	close(fd);
-	free(keys);
+	return err;
+}
+
+int policy_get_cells(const struct policy_maps *m, const __u32 *cell,
+		     __u32 *verdict, unsigned n)
+{
+	int fd, err = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		if (cell[i] >= P2PREACH_POLICY_CELLS)
+			return -EINVAL;
+	fd = current_matrix(m);
+	if (fd < 0)
+		return fd;
+	for (unsigned i = 0; !err && i < n; i++)
+		if (bpf_map_lookup_elem(fd, &cell[i], &verdict[i]))
+			err = -errno;
+	close(fd);
 	return err;
 }
 

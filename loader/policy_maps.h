@@ -44,9 +44,13 @@ int policy_read_matrix(const struct policy_maps *m,
 /*
  * Put a new matrix holding cells into slot 0: decisions see the old
  * matrix or the new one, never a mix. With pins, the matrix pin follows.
+ * Only the cells that are not deny are written: a new map is zeroed.
  */
 int policy_swap_matrix(const struct policy_maps *m,
 		       const __u32 cells[P2PREACH_POLICY_CELLS]);
+/* n cells of the matrix now in slot 0, one system call each. */
+int policy_get_cells(const struct policy_maps *m, const __u32 *cell,
+		     __u32 *verdict, unsigned n);
 /* One cell changed in place (what `bpftool map update` does). */
 int policy_set_cell(const struct policy_maps *m, __u32 cell, __u32 verdict);
 int policy_set_verdict(const struct policy_maps *m, __u32 client,

@@ -56,13 +56,13 @@ static __u32 *resolve(const struct policy *p, const struct reach_ids *t)
 int txn_apply_file(const struct policy_snapshot *cur, const struct policy *p,
 		   const struct reach_ids *t, struct policy_snapshot *next)
 {
-	__u32 *cells = resolve(p, t);
-
-	*next = *cur;
-	if (!cells)
+	/* Every cell comes from the file: only cur's state is carried over. */
+	if (txn_file_cells(p, t, next->cells, NULL)) {
+		*next = *cur;
 		return -EINVAL;
-	memcpy(next->cells, cells, sizeof(next->cells));
-	free(cells);
+	}
+	if (next != cur)
+		next->state = cur->state;
 	memset(next->state.aliases, 0, sizeof(next->state.aliases));
 	for (unsigned i = 0; i < p->nr_devices; i++) {
 		snprintf(next->state.aliases[i].alias, sizeof(next->state.aliases[i].alias),
@@ -75,6 +75,23 @@ int txn_apply_file(const struct policy_snapshot *cur, const struct policy *p,
 	return 0;
 }
 
+/* Does id, whose cells were written for o, now belong to another (e)? */
+static bool changes_hands(const struct p2preach_owner *o, const struct reach_id *e,
+			  const struct id_set *retired, __u32 id)
+{
+	if (o->role == P2PREACH_ROLE_NONE)
+		return e;
+	return !e || !txn_owner_is(o, e) || (retired && id_set_has(retired, id));
+}
+
+bool txn_ids_moved(const struct p2preach_state *st, const struct reach_ids *t)
+{
+	for (__u32 id = 0; id < P2PREACH_MAX_DEVICES; id++)
+		if (changes_hands(&st->owners[id], reach_ids_find(t, id), NULL, id))
+			return true;
+	return false;
+}
+
 unsigned txn_follow(const struct policy_snapshot *cur, const struct policy *p,
 		    const struct reach_ids *t, const struct id_set *retired,
 		    struct policy_snapshot *next)
@@ -85,13 +102,9 @@ unsigned txn_follow(const struct policy_snapshot *cur, const struct policy *p,
 
 	*next = *cur;
 	for (__u32 id = 0; id < P2PREACH_MAX_DEVICES; id++) {
-		const struct p2preach_owner *o = &cur->state.owners[id];
 		const struct reach_id *e = reach_ids_find(t, id);
 
-		if (o->role == P2PREACH_ROLE_NONE && !e)
-			continue;
-		if (o->role != P2PREACH_ROLE_NONE && e && txn_owner_is(o, e) &&
-		    !(retired && id_set_has(retired, id)))
+		if (!changes_hands(&cur->state.owners[id], e, retired, id))
 			continue;
 		id_set_add(&moved, id);
 		own(&next->state.owners[id], e);
@@ -116,18 +129,25 @@ unsigned txn_follow(const struct policy_snapshot *cur, const struct policy *p,
 	return n;
 }
 
+/* The client ids of client and the provider ids of provider. */
+static int select_pair(const struct p2preach_state *st, const struct reach_ids *t,
+		       const char *client, const char *provider, struct id_set *cs,
+		       struct id_set *ps, char *err, size_t errlen)
+{
+	int ret = names_select(st, t, client, P2PREACH_ROLE_CLIENT, cs, err, errlen);
+
+	return ret ? ret : names_select(st, t, provider, P2PREACH_ROLE_PROVIDER, ps,
+					err, errlen);
+}
+
 /* Every client id of client may reach every provider id of provider. */
 static int set_pair(struct policy_snapshot *next, const struct reach_ids *t,
 		    const char *client, const char *provider, __u32 verdict,
 		    char *err, size_t errlen)
 {
 	struct id_set cs, ps;
-	int ret;
+	int ret = select_pair(&next->state, t, client, provider, &cs, &ps, err, errlen);
 
-	ret = names_select(&next->state, t, client, P2PREACH_ROLE_CLIENT, &cs, err, errlen);
-	if (!ret)
-		ret = names_select(&next->state, t, provider, P2PREACH_ROLE_PROVIDER, &ps,
-				   err, errlen);
 	if (ret)
 		return ret;
 	for_each_id(&cs, c)
@@ -136,28 +156,40 @@ static int set_pair(struct policy_snapshot *next, const struct reach_ids *t,
 	return 0;
 }
 
-int txn_edit_pair(const struct policy_snapshot *cur, const struct policy *p,
-		  const struct reach_ids *t, const char *client,
-		  const char *provider, __u32 verdict, bool both,
-		  struct policy_snapshot *next, char *err, size_t errlen)
+/* What an edit of client -> provider is refused for before any lookup. */
+static int check_edit(const struct p2preach_state *st, const char *client,
+		      const char *provider, __u32 verdict, char *err, size_t errlen)
 {
 	char c[P2PREACH_NAME_LEN], pr[P2PREACH_NAME_LEN];
 	int ret;
 
-	*next = *cur;
 	if (verdict >= P2PREACH_NR_VERDICTS) {
 		snprintf(err, errlen, "bad verdict %u for %s -> %s", verdict, client, provider);
 		return -EINVAL;
 	}
-	ret = names_resolve(&cur->state, client, c, err, errlen);
+	ret = names_resolve(st, client, c, err, errlen);
 	if (!ret)
-		ret = names_resolve(&cur->state, provider, pr, err, errlen);
+		ret = names_resolve(st, provider, pr, err, errlen);
 	if (ret)
 		return ret;
 	if (names_same_device(c, pr)) {
 		snprintf(err, errlen, "'%s' and '%s' are the same device", client, provider);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+int txn_edit_pair(const struct policy_snapshot *cur, const struct policy *p,
+		  const struct reach_ids *t, const char *client,
+		  const char *provider, __u32 verdict, bool both,
+		  struct policy_snapshot *next, char *err, size_t errlen)
+{
+	int ret;
+
+	*next = *cur;
+	ret = check_edit(&cur->state, client, provider, verdict, err, errlen);
+	if (ret)
+		return ret;
 	txn_follow(cur, p, t, NULL, next);
 	ret = set_pair(next, t, client, provider, verdict, err, errlen);
 	if (!ret && both)
@@ -165,6 +197,55 @@ int txn_edit_pair(const struct policy_snapshot *cur, const struct policy *p,
 	if (ret)
 		*next = *cur;
 	return ret;
+}
+
+/* Append the cells of every client id of cs to every provider id of ps. */
+static void add_cells(struct txn_cells *out, const struct id_set *cs,
+		      const struct id_set *ps)
+{
+	for_each_id(cs, c)
+		for_each_id(ps, pr)
+			out->cell[out->n++] = p2preach_cell(c, pr);
+}
+
+static unsigned count_ids(const struct id_set *s)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < ID_SET_WORDS; i++)
+		n += __builtin_popcountll(s->w[i]);
+	return n;
+}
+
+int txn_edit_cells(const struct p2preach_state *st, const struct reach_ids *t,
+		   const char *client, const char *provider, __u32 verdict,
+		   bool both, struct txn_cells *out, char *err, size_t errlen)
+{
+	struct id_set cs, ps, back_cs, back_ps;
+	unsigned n;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	out->verdict = verdict;
+	ret = check_edit(st, client, provider, verdict, err, errlen);
+	if (!ret)
+		ret = select_pair(st, t, client, provider, &cs, &ps, err, errlen);
+	if (!ret && both)
+		ret = select_pair(st, t, provider, client, &back_cs, &back_ps, err, errlen);
+	if (ret)
+		return ret;
+	n = count_ids(&cs) * count_ids(&ps);
+	if (both)
+		n += count_ids(&back_cs) * count_ids(&back_ps);
+	out->cell = malloc(sizeof(*out->cell) * (n ? n : 1));
+	if (!out->cell) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	add_cells(out, &cs, &ps);
+	if (both)
+		add_cells(out, &back_cs, &back_ps);
+	return 0;
 }
 
 /* An id of t whose cells s has written, in role. */

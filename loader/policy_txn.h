@@ -69,6 +69,31 @@ int txn_edit_pair(const struct policy_snapshot *cur, const struct policy *p,
 		  const char *provider, __u32 verdict, bool both,
 		  struct policy_snapshot *next, char *err, size_t errlen);
 
+/*
+ * Would txn_follow() change the owner of any id of the matrix: has an id
+ * of t no cells written for it, or do cells written for a device have no
+ * id of t (or another's) now? While none did, an edit needs no snapshot
+ * of the matrix: txn_edit_cells() says what to write.
+ */
+bool txn_ids_moved(const struct p2preach_state *st, const struct reach_ids *t);
+
+/* The cells an edit sets, all to one verdict. */
+struct txn_cells {
+	__u32 *cell;		/* n of them, on the heap: free() it */
+	unsigned n;
+	__u32 verdict;
+};
+
+/*
+ * The cells txn_edit_pair() sets, for st and ids t that no id changed
+ * hands between (txn_ids_moved() is false), with the same checks and
+ * messages. 0, -EINVAL, -ENOENT or -ENOMEM with a message in err; out
+ * holds nothing then.
+ */
+int txn_edit_cells(const struct p2preach_state *st, const struct reach_ids *t,
+		   const char *client, const char *provider, __u32 verdict,
+		   bool both, struct txn_cells *out, char *err, size_t errlen);
+
 /* A cell whose verdict differs between two snapshots. */
 #define TXN_DEFAULT	P2PREACH_ALL_PROVIDERS	/* client and provider of the default */
 struct txn_change {

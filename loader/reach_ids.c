@@ -125,7 +125,7 @@ static int by_id(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int reach_ids_read(const char *sysfs_root, struct reach_ids *t)
+int reach_ids_read_ids(const char *sysfs_root, struct reach_ids *t)
 {
 	char path[4096];
 	struct dirent *de;
@@ -138,7 +138,7 @@ int reach_ids_read(const char *sysfs_root, struct reach_ids *t)
 		return 0;
 	d = opendir(path);
 	if (!d)
-		return topology_read(sysfs_root, &t->pci);
+		return 0;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.' || !read_entry(t, sysfs_root, de->d_name, &e))
 			continue;
@@ -153,16 +153,23 @@ int reach_ids_read(const char *sysfs_root, struct reach_ids *t)
 	}
 	closedir(d);
 	qsort(t->id, t->n, sizeof(*t->id), by_id);
-	if (topology_read(sysfs_root, &t->pci)) {
-		reach_ids_free(t);
-		return -ENOMEM;
-	}
 	return 0;
 }
 
-int reach_ids_load(const char *sysfs_root, struct reach_ids *t)
+int reach_ids_read(const char *sysfs_root, struct reach_ids *t)
 {
-	int err = reach_ids_read(sysfs_root, t);
+	int err = reach_ids_read_ids(sysfs_root, t);
+
+	if (!err && topology_read(sysfs_root, &t->pci)) {
+		reach_ids_free(t);
+		return -ENOMEM;
+	}
+	return err;
+}
+
+static int load(const char *sysfs_root, struct reach_ids *t, bool pci)
+{
+	int err = pci ? reach_ids_read(sysfs_root, t) : reach_ids_read_ids(sysfs_root, t);
 
 	if (err)
 		log_err("cannot read the device ids: %s", strerror(-err));
@@ -173,6 +180,16 @@ int reach_ids_load(const char *sysfs_root, struct reach_ids *t)
 			log_warn("id %u (%s) is past the matrix (ids below %d): its pairs get the default verdict",
 				 t->id[i].id, t->id[i].dev_name, P2PREACH_MAX_DEVICES);
 	return err;
+}
+
+int reach_ids_load(const char *sysfs_root, struct reach_ids *t)
+{
+	return load(sysfs_root, t, true);
+}
+
+int reach_ids_load_ids(const char *sysfs_root, struct reach_ids *t)
+{
+	return load(sysfs_root, t, false);
 }
 
 void reach_ids_free(struct reach_ids *t)

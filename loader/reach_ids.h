@@ -47,8 +47,14 @@ struct reach_ids {
  * is left out quietly. A kernel without ids has none. 0 or -ENOMEM.
  */
 int reach_ids_read(const char *sysfs_root, struct reach_ids *t);
+/*
+ * The ids alone, without the PCI devices (t->pci empty): what an edit of
+ * a pair needs, without a walk of every PCI device.
+ */
+int reach_ids_read_ids(const char *sysfs_root, struct reach_ids *t);
 /* The same, with the problems logged as warnings; an empty t on error. */
 int reach_ids_load(const char *sysfs_root, struct reach_ids *t);
+int reach_ids_load_ids(const char *sysfs_root, struct reach_ids *t);
 void reach_ids_free(struct reach_ids *t);
 
 const struct reach_id *reach_ids_find(const struct reach_ids *t, __u32 id);

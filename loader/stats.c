@@ -47,22 +47,27 @@ static int cells_to_list(const struct policy_maps *m, const struct reach_ids *t,
 		if (counted[i] < P2PREACH_MATRIX_CELLS)
 			listed[counted[i]] = true;
 	free(counted);
-	for (__u32 c = 0; c < P2PREACH_MAX_DEVICES; c++)
-		for (__u32 p = 0; p < P2PREACH_MAX_DEVICES; p++)
-			if (peer_pair(t, c, p))
+	/* By the ids present, not by the cells: a matrix has many more. */
+	for (unsigned i = 0; i < t->n; i++)
+		for (unsigned j = 0; j < t->n; j++) {
+			__u32 c = t->id[i].id, p = t->id[j].id;
+
+			if (c < P2PREACH_MAX_DEVICES && p < P2PREACH_MAX_DEVICES &&
+			    peer_pair(t, c, p))
 				listed[p2preach_cell(c, p)] = true;
+		}
 	return n < 0 ? n : 0;
 }
 
 /* Every counter to list, read before anything is printed. */
-static int collect(const struct policy_maps *m, const struct policy_snapshot *s,
+static int collect(const struct policy_maps *m, const struct p2preach_state *s,
 		   const struct reach_ids *t, struct stats_report *r)
 {
 	bool *listed = calloc(P2PREACH_MATRIX_CELLS, sizeof(*listed));
 	unsigned n = 0;
 	int err;
 
-	r->generation = s->state.generation;
+	r->generation = s->generation;
 	err = listed ? cells_to_list(m, t, listed) : -ENOMEM;
 	for (__u32 i = 0; !err && i < P2PREACH_MATRIX_CELLS; i++)
 		n += listed[i];
@@ -75,9 +80,9 @@ static int collect(const struct policy_maps *m, const struct policy_snapshot *s,
 			continue;
 		p->client_id = i / P2PREACH_MAX_DEVICES;
 		p->provider_id = i % P2PREACH_MAX_DEVICES;
-		describe(&s->state, t, p->client_id, p->client, p->client_label,
+		describe(s, t, p->client_id, p->client, p->client_label,
 			 sizeof(p->client));
-		describe(&s->state, t, p->provider_id, p->provider, p->provider_label,
+		describe(s, t, p->provider_id, p->provider, p->provider_label,
 			 sizeof(p->provider));
 		err = policy_read_stats(m, i, &p->st);
 		r->nr_pairs++;
@@ -90,7 +95,8 @@ static int collect(const struct policy_maps *m, const struct policy_snapshot *s,
 
 int stats_read(const char *pin_dir, struct stats_report *r)
 {
-	struct policy_snapshot *s = calloc(1, sizeof(*s));
+	/* The verdicts are not listed: p2p_state alone, not the matrix. */
+	struct p2preach_state *s = calloc(1, sizeof(*s));
 	struct reach_ids t;
 	struct policy_maps m;
 	int err;
@@ -100,7 +106,9 @@ int stats_read(const char *pin_dir, struct stats_report *r)
 		return -ENOMEM;
 	err = policy_maps_open(&m, pin_dir);
 	if (!err) {
-		err = policy_snapshot_read(&m, s);
+		err = policy_read_state(&m, s);
+		if (err)
+			log_err("cannot read the policy: %s", strerror(-err));
 		if (!err)
 			err = reach_ids_read(REACH_SYSFS, &t);
 		if (!err) {

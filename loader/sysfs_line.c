@@ -1,27 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sysfs_line.h"
 
 int sysfs_line(const char *dir, const char *name, char *buf, size_t len)
 {
-	char path[4096];
-	int err = 0;
-	FILE *f;
+	char path[4096], more;
+	ssize_t n;
+	int fd, err = 0;
 
 	buf[0] = '\0';
+	if (len < 2)
+		return -EOVERFLOW;
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
 		return -ENAMETOOLONG;
-	f = fopen(path, "re");
-	if (!f)
+	/* Plain read(): sysfs hands out an attribute in one, and stdio costs a stat. */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return -errno;
-	if (!fgets(buf, len, f))
-		buf[0] = '\0';
-	else if (!strchr(buf, '\n') && !feof(f))
+	n = read(fd, buf, len - 1);
+	if (n < 0)
+		err = -errno;
+	else
+		buf[n] = '\0';
+	if (!err && !strchr(buf, '\n') && (size_t)n == len - 1 && read(fd, &more, 1) > 0)
 		err = -EOVERFLOW;
-	fclose(f);
+	close(fd);
 	buf[strcspn(buf, "\n")] = '\0';
 	if (err)
 		buf[0] = '\0';

@@ -7,12 +7,13 @@
 
 int view_take(const char *pin_dir, struct view *v)
 {
-	v->s = policy_snapshot_take(pin_dir);
-	if (!v->s)
-		return -EIO;
-	if (reach_ids_load(REACH_SYSFS, &v->t)) {
-		free(v->s);
+	/* The ids first: only their cells are read. */
+	if (reach_ids_load(REACH_SYSFS, &v->t))
 		return -ENOMEM;
+	v->s = policy_snapshot_take(pin_dir, &v->t);
+	if (!v->s) {
+		reach_ids_free(&v->t);
+		return -EIO;
 	}
 	return 0;
 }

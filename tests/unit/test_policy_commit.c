@@ -29,7 +29,7 @@ static struct {
 	struct p2preach_state state;
 	int fail_swap, fail_cell;	/* the errno to fail with (a cell: once) */
 	unsigned fail_after;		/* cell writes that succeed first */
-	unsigned swaps, cell_writes, announced;
+	unsigned swaps, cell_writes, cell_reads, announced;
 	bool announced_all;
 	struct id_set announced_to, reset;
 } fake;
@@ -46,6 +46,15 @@ int policy_swap_matrix(const struct policy_maps *m, const __u32 cells[P2PREACH_P
 		return -fake.fail_swap;
 	memcpy(fake.cells, cells, sizeof(fake.cells));
 	fake.swaps++;
+	return 0;
+}
+
+int policy_get_cells(const struct policy_maps *m, const __u32 *cell, __u32 *verdict,
+		     unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		verdict[i] = fake.cells[cell[i]];
+	fake.cell_reads += n;
 	return 0;
 }
 
@@ -90,7 +99,7 @@ void policy_maps_close(struct policy_maps *m)
 {
 }
 
-int policy_announce(const struct id_set *providers)
+int policy_announce(const char *pin_dir, const struct id_set *providers)
 {
 	fake.announced++;
 	fake.announced_all = !providers;
@@ -155,7 +164,7 @@ static void applied(struct txn *t)
 	assert_int_equal(txn_apply_file(&t->cur, &t->pol, &t->ids, &t->next), 0);
 	assert_int_equal(policy_commit(&maps, &t->cur, &t->next, &src), 0);
 	assert_int_equal(policy_snapshot_read(&maps, &t->cur), 0);
-	fake.swaps = fake.cell_writes = fake.announced = 0;
+	fake.swaps = fake.cell_writes = fake.cell_reads = fake.announced = 0;
 	memset(&fake.reset, 0, sizeof(fake.reset));
 }
 
@@ -195,6 +204,22 @@ static void test_apply_announces_all(void **state)
 	assert_int_equal(fake.swaps, 1);
 	assert_int_equal(fake.announced, 1);
 	assert_true(fake.announced_all);
+}
+
+/*
+ * The same file again: swapped in all the same (an apply reads only the
+ * cells of the ids present, so cur may not tell), announced to nobody.
+ */
+static void test_apply_unchanged(void **state)
+{
+	struct txn *t = *state;
+	struct commit_source src = { .kind = COMMIT_FILE, .file = "/etc/p.conf" };
+
+	applied(t);
+	assert_int_equal(txn_apply_file(&t->cur, &t->pol, &t->ids, &t->next), 0);
+	assert_int_equal(policy_commit(&maps, &t->cur, &t->next, &src), 0);
+	assert_int_equal(fake.swaps, 1);
+	assert_int_equal(fake.announced, 0);
 }
 
 /* One pair: its cell written in place, only its provider told. */
@@ -302,18 +327,143 @@ static void test_follow(void **state)
 	ANNOUNCED(3);
 }
 
-/* The snapshot a command reads, taken by pin directory. */
+/*
+ * While no id changed hands, an edit needs no snapshot of the matrix: it
+ * writes the same cells as txn_edit_pair() and policy_commit() would, and
+ * reads only those.
+ */
+static void test_edit_cells(void **state)
+{
+	static __u32 want[P2PREACH_POLICY_CELLS];
+	struct txn *t = *state;
+	struct txn_cells edit;
+
+	applied(t);
+	assert_false(txn_ids_moved(&t->cur.state, &t->ids));
+	assert_int_equal(txn_edit_pair(&t->cur, &t->pol, &t->ids, "m0", "gpu0", R, true,
+				       &t->next, t->err, sizeof(t->err)), 0);
+	memcpy(want, t->next.cells, sizeof(want));
+	assert_int_equal(txn_edit_cells(&t->cur.state, &t->ids, "m0", "gpu0", R, true,
+					&edit, t->err, sizeof(t->err)), 0);
+	assert_int_equal(edit.n, 3);
+	assert_int_equal(policy_commit_cells(&maps, &t->cur.state, &edit), 0);
+	free(edit.cell);
+	assert_memory_equal(fake.cells, want, sizeof(want));
+	assert_int_equal(fake.cell_reads, 3);
+	assert_int_equal(fake.cell_writes, 3);
+	assert_int_equal(fake.swaps, 0);
+	ANNOUNCED(1, 5, 6);
+	assert_int_equal(fake.state.generation, 2);
+	assert_string_equal(fake.state.source, "cli");
+	assert_string_equal(fake.state.file, "/etc/p.conf");
+}
+
+/* A verdict already in force: nothing written, nobody told, still recorded. */
+static void test_edit_cells_unchanged(void **state)
+{
+	struct txn *t = *state;
+	struct txn_cells edit;
+
+	applied(t);
+	assert_int_equal(txn_edit_cells(&t->cur.state, &t->ids, "m1", "m0", R, false,
+					&edit, t->err, sizeof(t->err)), 0);
+	assert_int_equal(edit.n, 1);
+	assert_int_equal(edit.cell[0], p2preach_cell(2, 1));
+	assert_int_equal(policy_commit_cells(&maps, &t->cur.state, &edit), 0);
+	free(edit.cell);
+	assert_int_equal(fake.cell_writes, 0);
+	assert_int_equal(fake.announced, 0);
+	assert_int_equal(fake.state.generation, 2);
+}
+
+/* A failed write: the cells written go back, nobody told, nothing recorded. */
+static void test_edit_cells_undo(void **state)
+{
+	static __u32 before[P2PREACH_POLICY_CELLS];
+	struct txn *t = *state;
+	struct txn_cells edit;
+
+	applied(t);
+	memcpy(before, fake.cells, sizeof(before));
+	fake.cell_writes = 0;
+	fake.fail_after = 1;
+	fake.fail_cell = ENOMEM;
+	assert_int_equal(txn_edit_cells(&t->cur.state, &t->ids, "m0", "m1", W, true,
+					&edit, t->err, sizeof(t->err)), 0);
+	assert_int_equal(edit.n, 2);
+	assert_int_equal(policy_commit_cells(&maps, &t->cur.state, &edit), -ENOMEM);
+	free(edit.cell);
+	assert_memory_equal(fake.cells, before, sizeof(before));
+	assert_int_equal(fake.announced, 0);
+	assert_int_equal(fake.state.generation, 1);
+}
+
+/* The same refusals, with the same messages, as txn_edit_pair(). */
+static void test_edit_cells_refused(void **state)
+{
+	static const struct {
+		const char *client, *provider;
+		__u32 verdict;
+		int ret;
+	} cases[] = {
+		{ "m0", "m1", 7, -EINVAL },
+		{ "m0", "nosuch", R, -ENOENT },
+		{ "m0", "hmm_dmirror0", R, -EINVAL },
+		{ "m0", "m1/5", R, -ENOENT },	/* no such provider */
+	};
+	struct txn *t = *state;
+	char want[256];
+
+	applied(t);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct txn_cells edit;
+
+		assert_int_equal(txn_edit_pair(&t->cur, &t->pol, &t->ids, cases[i].client,
+					       cases[i].provider, cases[i].verdict, false,
+					       &t->next, want, sizeof(want)), cases[i].ret);
+		assert_int_equal(txn_edit_cells(&t->cur.state, &t->ids, cases[i].client,
+						cases[i].provider, cases[i].verdict, false,
+						&edit, t->err, sizeof(t->err)), cases[i].ret);
+		assert_string_equal(t->err, want);
+		assert_null(edit.cell);
+	}
+}
+
+/* An id that went, or came, makes an edit follow the ids first. */
+static void test_ids_moved(void **state)
+{
+	struct txn *t = *state;
+
+	applied(t);
+	assert_false(txn_ids_moved(&t->cur.state, &t->ids));
+	reach_ids_drop(&t->ids, 3);
+	assert_true(txn_ids_moved(&t->cur.state, &t->ids));
+	memset(&t->cur.state.owners[3], 0, sizeof(t->cur.state.owners[3]));
+	assert_false(txn_ids_moved(&t->cur.state, &t->ids));
+	memset(&t->cur.state.owners[2], 0, sizeof(t->cur.state.owners[2]));
+	assert_true(txn_ids_moved(&t->cur.state, &t->ids));
+}
+
+/*
+ * The snapshot a command reads, taken by pin directory: the pairs of the
+ * ids present read live, one lookup each; every other cell the default.
+ */
 static void test_snapshot_take(void **state)
 {
+	struct txn *t = *state;
 	struct policy_snapshot *s;
 
-	(void)state;
-	fake.cells[17] = R;
+	fake.cells[p2preach_cell(2, 1)] = R;
+	fake.cells[p2preach_cell(0, 40)] = R;	/* no id 40: not read */
+	fake.cells[P2PREACH_DEFAULT_CELL] = W;
 	fake.state.generation = 9;
-	s = policy_snapshot_take("/sys/fs/bpf/p2preach");
+	s = policy_snapshot_take("/sys/fs/bpf/p2preach", &t->ids);
 	assert_non_null(s);
-	assert_int_equal(s->cells[17], R);
+	assert_int_equal(s->cells[p2preach_cell(2, 1)], R);
+	assert_int_equal(s->cells[p2preach_cell(0, 40)], W);
+	assert_int_equal(s->cells[p2preach_cell(40, 0)], W);
 	assert_int_equal(s->state.generation, 9);
+	assert_true(fake.cell_reads < 100);
 	free(s);
 }
 
@@ -322,10 +472,16 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_apply_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_announces_all, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_apply_unchanged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edit_in_place, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edit_two_providers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_write_undoes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_follow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edit_cells, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edit_cells_unchanged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edit_cells_undo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edit_cells_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ids_moved, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_take, setup, teardown),
 	};
 

@@ -109,6 +109,12 @@ static void test_by_name(void **state)
 	assert_int_equal(reach_ids_class(&ids, "hmm_dmirror0", "0000:04:00.0"), TOPO_UNKNOWN);
 	assert_int_equal(reach_ids_class(&ids, "0000:03:00.0/x", "0000:04:00.0"), TOPO_UNKNOWN);
 	reach_ids_free(&ids);
+	/* The ids alone, for an edit: the same ids, no walk of the PCI bus. */
+	assert_int_equal(reach_ids_read_ids(PCI, &ids), 0);
+	assert_int_equal(ids.pci.n, 0);
+	assert_true(ids.n > 0);
+	assert_int_equal(reach_ids_class(&ids, "0000:03:00.0/0", "0000:04:00.0"), TOPO_UNKNOWN);
+	reach_ids_free(&ids);
 	/* A tree without a PCI bus: no classes, no error. */
 	assert_int_equal(reach_ids_read("tests/unit/sysfs/good", &ids), 0);
 	assert_int_equal(ids.pci.n, 0);

@@ -59,6 +59,21 @@ pinned_cell() {
 		python3 -c 'import json,sys; v = json.load(sys.stdin)["value"]; print(int(v[0], 0) if isinstance(v, list) else v)'
 }
 
+# matrix_dump: "CELL VERDICT" for every cell of the matrix p2preach pins.
+matrix_dump() {
+	$BT -j map dump pinned /sys/fs/bpf/p2preach/matrix | python3 -c 'import json,sys
+n = lambda x: int.from_bytes(bytes(int(b, 0) for b in x), "little") if isinstance(x, list) else x
+for e in json.load(sys.stdin):
+    print(n(e["key"]), n(e["value"]))'
+}
+
+# matrix_diff A B: "CELL OLD NEW" for each cell that differs between two dumps.
+matrix_diff() {
+	python3 -c 'import sys
+a, b = (dict(l.split() for l in open(f)) for f in sys.argv[1:3])
+print(" ".join("%s %s %s" % (k, a[k], b.get(k)) for k in a if a[k] != b.get(k)))' "$1" "$2"
+}
+
 # probe CLIENT PROVIDER: remote-rw, remote-read or none.
 probe() { "$R/tests/peer_access" probe "$1" "$2"; }
 

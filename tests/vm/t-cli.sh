@@ -177,6 +177,25 @@ check "an apply repairs it" "remote-read none" \
 	sh -c "echo \$($R/tests/peer_access probe $D1 $D0) \$($R/tests/peer_access probe $D0 $D1)"
 check "the matrix pin follows the swap" 1 pinned_cell $cell
 
+# An edit writes its pair's cell in place and no other, and the kernel's
+# next decision sees it; an apply that changes nothing tells nobody.
+matrix_dump >/tmp/m0
+$P allow $D1 $D0 rw >/dev/null
+matrix_dump >/tmp/m1
+check "an edit changes its pair's cell and no other" "$cell 1 2" matrix_diff /tmp/m0 /tmp/m1
+check "and the next decision sees it" remote-rw probe $D1 $D0
+check "the announcing program is pinned with the policy" yes \
+	sh -c '[ -e /sys/fs/bpf/p2preach/changed ] && echo yes'
+$P apply /tmp/policy.conf >/dev/null
+echo 1 >$TR/events/pagemap_reach/pagemap_reach_change/enable
+: >$TR/trace
+$P apply /tmp/policy.conf >/dev/null
+check "an apply that changes nothing announces nothing" 0 \
+	sh -c "grep -c 'event=changed' $TR/trace"
+echo 0 >$TR/events/pagemap_reach/pagemap_reach_change/enable
+matrix_dump >/tmp/m2
+check "and the matrix is the file's again" "" matrix_diff /tmp/m0 /tmp/m2
+
 check_fails "a pin directory off bpffs is refused" 1 \
 	"p2preach: /tmp/notbpf is not on a BPF filesystem, so nothing pinned there would stay (mount -t bpf bpf /sys/fs/bpf)" \
 	$P load --pin-dir /tmp/notbpf
