@@ -46,8 +46,9 @@ patches() {
 # The config fragment: the test kernel's, plus the variant's.
 fragment() {
 	case $VARIANT in
-	# Without the series the hook's symbol does not exist.
-	unpatched) grep -v '^CONFIG_PAGEMAP_REACH=' "$FRAGMENT" ;;
+	# Without the series the hook's and its KUnit test's symbols do not
+	# exist.
+	unpatched) grep -Ev '^CONFIG_(PAGEMAP_REACH|DRM_GPUSVM_KUNIT_TEST)=' "$FRAGMENT" ;;
 	*) cat "$FRAGMENT" ;;
 	esac
 	[[ ! -f tests/vm/$VARIANT.config ]] || cat "tests/vm/$VARIANT.config"
