@@ -3,15 +3,19 @@
 # The series' KUnit suites, built into the test kernel
 # (tests/vm/kernel.config) and run at boot, which KUnit does only when the
 # command line asks (above): drm_gpusvm's part in peer access policies
-# (which walks name their device, what a policy change invalidates). One
-# line per case, from the KTAP results in the kernel log.
+# (which walks name their device, what a policy change invalidates) and
+# drm_pagemap's (translation for peers, what it refuses, the sources a
+# migration may take). One line per case, from the KTAP results in the
+# kernel log.
 n=0 fails=0
 ok() { n=$((n + 1)); echo "ok $n - kunit: $1"; }
 not_ok() { n=$((n + 1)); echo "not ok $n - kunit: $1"; fails=$((fails + 1)); }
 
 # The log without timestamps: KTAP lines as KUnit printed them.
 dmesg | sed 's/^\[[^]]*\] //' >/tmp/kunit.log
-for suite in drm_gpusvm_reach; do
+# Each suite with the number of cases it has.
+for entry in drm_gpusvm_reach:4 drm_pagemap_reach:4; do
+	suite=${entry%:*} expected=${entry#*:}
 	# The suite's block: from its "# Subtest:" line to its own result.
 	sed -n "/^[[:space:]]*# Subtest: $suite\$/,/^[[:space:]]*\(not \)\?ok [0-9]* $suite\$/p" \
 		/tmp/kunit.log >/tmp/kunit-suite
@@ -30,8 +34,8 @@ for suite in drm_gpusvm_reach; do
 			not_ok "$suite: ${rest#ok * }"
 		fi
 	done </tmp/kunit-cases
-	if [ "$cases" -lt 4 ]; then
-		not_ok "$suite ran $cases cases, expected 4; its log:"
+	if [ "$cases" -ne "$expected" ]; then
+		not_ok "$suite ran $cases cases, expected $expected; its log:"
 		sed 's/^/#   /' /tmp/kunit-suite
 	elif tail -n 1 /tmp/kunit-suite | grep -Eq "^ok [0-9]+ $suite\$"; then
 		ok "$suite passed as a whole"
