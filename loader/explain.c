@@ -242,7 +242,10 @@ int explain_file(const struct policy *p, const char *file, const struct reach_id
 	err = -EINVAL;
 	if (n > P2PREACH_MAX_DEVICES)
 		goto out;
-	policy_ids_by_line(p, t, ids);
+	err = policy_ids_by_line(p, t, ids);
+	if (err)
+		goto out;
+	err = -EINVAL;
 	if (policy_resolve(p, ids, cells, lines))
 		goto out;
 	for (unsigned i = 0; i < n; i++) {

@@ -56,11 +56,7 @@ int names_resolve(const struct p2preach_state *st, const char *word,
 
 unsigned names_nr_ids(const struct reach_ids *t, const char *name)
 {
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < t->n; i++)
-		n += reach_id_matches(&t->id[i], name, P2PREACH_ROLE_NONE);
-	return n;
+	return reach_ids_count(t, name, P2PREACH_ROLE_NONE);
 }
 
 /* The device part of a resolved name. */

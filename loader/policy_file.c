@@ -17,12 +17,31 @@
 #define MAX_TOKENS	9
 #define LEVELS		"PIX, PXB, PHB, NODE or SYS"
 
+/*
+ * Where the devices declared so far are, by alias and by name: open
+ * addressing on a hash of the word, each slot a device index + 1 (0: free),
+ * so that a file of P2PREACH_MAX_DEVICES devices and as many rules parses
+ * in linear time.
+ */
+#define WORD_SLOTS	(4 * P2PREACH_MAX_DEVICES)
+
+struct word_index {
+	__u16 slot[WORD_SLOTS];
+};
+
+/* What the parser builds: on the heap, not on the stack. */
+struct parse_space {
+	struct policy p;
+	struct word_index aliases, names;
+};
+
 struct parser {
 	const char *name;
 	unsigned line;
 	char *err;
 	size_t errlen;
 	struct policy *p;
+	struct parse_space *space;
 };
 
 static int fail(const struct parser *ps, const char *fmt, ...)
@@ -95,20 +114,42 @@ static int parse_verdict(const char *s)
 	return -1;
 }
 
-static int find_alias(const struct policy *p, const char *alias)
+/* FNV-1a: short words, no adversary worth more than a slower parse. */
+static unsigned word_hash(const char *s)
 {
-	for (unsigned i = 0; i < p->nr_devices; i++)
-		if (!strcmp(p->devices[i].alias, alias))
-			return i;
-	return -1;
+	__u32 h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h % WORD_SLOTS;
 }
 
-static int find_name(const struct policy *p, const char *name)
+/* The slot of word in ix, or the free slot where it would go. */
+static __u16 *word_slot(const struct policy *p, struct word_index *ix,
+			bool alias, const char *word)
 {
-	for (unsigned i = 0; i < p->nr_devices; i++)
-		if (!strcmp(p->devices[i].name, name))
-			return i;
-	return -1;
+	unsigned h = word_hash(word);
+
+	/* At most P2PREACH_MAX_DEVICES of WORD_SLOTS are taken: one is free. */
+	for (;; h = (h + 1) % WORD_SLOTS) {
+		const struct policy_device *d;
+
+		if (!ix->slot[h])
+			return &ix->slot[h];
+		d = &p->devices[ix->slot[h] - 1];
+		if (!strcmp(alias ? d->alias : d->name, word))
+			return &ix->slot[h];
+	}
+}
+
+static int find_alias(const struct parser *ps, const char *alias)
+{
+	return (int)*word_slot(ps->p, &ps->space->aliases, true, alias) - 1;
+}
+
+static int find_name(const struct parser *ps, const char *name)
+{
+	return (int)*word_slot(ps->p, &ps->space->names, false, name) - 1;
 }
 
 /*
@@ -179,20 +220,20 @@ static int parse_device(struct parser *ps, char **tok, unsigned n)
 	if (reach_name_parse(name, dev, &rank, msg, sizeof(msg)))
 		return fail(ps, "%s", msg);
 
-	i = find_alias(p, alias);
+	i = find_alias(ps, alias);
 	if (i >= 0)
 		return fail(ps, "duplicate alias '%s' (declared on line %u)",
 			    alias, p->devices[i].line);
-	i = find_name(p, name);
+	i = find_name(ps, name);
 	if (i >= 0)
 		return fail(ps, "device '%s' already declared as '%s' on line %u",
 			    name, p->devices[i].alias, p->devices[i].line);
 	/* Rules accept both, so one word must not name two devices. */
-	i = find_name(p, alias);
+	i = find_name(ps, alias);
 	if (i >= 0)
 		return fail(ps, "alias '%s' is the device name of '%s' (line %u): ambiguous",
 			    alias, p->devices[i].alias, p->devices[i].line);
-	i = find_alias(p, name);
+	i = find_alias(ps, name);
 	if (i >= 0)
 		return fail(ps, "device name '%s' is the alias of another device (line %u): ambiguous",
 			    name, p->devices[i].line);
@@ -204,6 +245,8 @@ static int parse_device(struct parser *ps, char **tok, unsigned n)
 	memcpy(d->alias, alias, alias_len + 1);
 	memcpy(d->name, name, name_len + 1);
 	d->line = ps->line;
+	*word_slot(p, &ps->space->aliases, true, alias) = p->nr_devices;
+	*word_slot(p, &ps->space->names, false, name) = p->nr_devices;
 	return 0;
 }
 
@@ -216,9 +259,9 @@ static int parse_device_ref(struct parser *ps, const char *s, __u16 *index)
 		*index = POLICY_ANY;
 		return 0;
 	}
-	i = find_alias(ps->p, s);
+	i = find_alias(ps, s);
 	if (i < 0)
-		i = find_name(ps->p, s);
+		i = find_name(ps, s);
 	if (i < 0)
 		return fail(ps, "unknown device '%s'", s);
 	*index = i;
@@ -388,20 +431,21 @@ int policy_parse_string(const char *text, const char *name_for_errors,
 
 	if (!text || !out)
 		return fail(&ps, "no policy text or no place to put it");
-	/* Built aside (55 KB: not on the stack), so a bad file never leaves *out half-replaced. */
-	ps.p = calloc(1, sizeof(*ps.p));
-	if (!ps.p) {
+	/* Built aside (not on the stack), so a bad file never leaves *out half-replaced. */
+	ps.space = calloc(1, sizeof(*ps.space));
+	if (!ps.space) {
 		if (err && errlen)
 			snprintf(err, errlen, "%s: out of memory", ps.name);
 		return -ENOMEM;
 	}
+	ps.p = &ps.space->p;
 	ps.p->default_verdict = P2PREACH_DENY;
 	ret = parse_text(&ps, text);
 	if (!ret) {
 		ps.p->text_hash = policy_text_hash(text);
 		*out = *ps.p;
 	}
-	free(ps.p);
+	free(ps.space);
 	return ret;
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Expand a parsed policy into the verdict matrix the BPF program reads. */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "policy_rules.h"
@@ -113,26 +115,47 @@ static bool device_part(const struct policy *p, unsigned i, char dev[P2PREACH_NA
 	return !reach_name_parse(p->devices[i].name, dev, rank, NULL, 0);
 }
 
-/* The first line of p naming the device of line i (i itself, or before). */
-static unsigned first_of_device(const struct policy *p, unsigned i)
+/*
+ * first[i]: the first line of p naming the device of line i (i itself, or
+ * before); a name that does not split stands alone. Sorted, not compared
+ * line against line: a file names up to P2PREACH_MAX_DEVICES devices.
+ */
+static int first_of_devices(const struct policy *p, __u32 *first)
 {
-	char dev[P2PREACH_NAME_LEN], other[P2PREACH_NAME_LEN];
+	char (*dev)[P2PREACH_NAME_LEN] = calloc(p->nr_devices ? p->nr_devices : 1,
+						sizeof(*dev));
+	unsigned *order = NULL;
 	int rank;
 
-	if (!device_part(p, i, dev, &rank))
-		return i;
-	for (unsigned j = 0; j < i; j++)
-		if (device_part(p, j, other, &rank) && !strcmp(dev, other))
-			return j;
-	return i;
+	if (!dev)
+		return -ENOMEM;
+	for (unsigned i = 0; i < p->nr_devices; i++) {
+		first[i] = i;
+		/* A '/' sets a line that does not split apart from every device. */
+		if (!device_part(p, i, dev[i], &rank))
+			snprintf(dev[i], sizeof(dev[i]), "/%u", i);
+	}
+	if (p->nr_devices)
+		order = name_order(dev[0], sizeof(dev[0]), p->nr_devices);
+	if (!order) {
+		free(dev);
+		return p->nr_devices ? -ENOMEM : 0;
+	}
+	for (unsigned k = 1; k < p->nr_devices; k++)
+		if (!strcmp(dev[order[k]], dev[order[k - 1]]))
+			first[order[k]] = first[order[k - 1]];
+	free(dev);
+	free(order);
+	return 0;
 }
 
 /* What both views of device line i start with: its device and its place. */
 static bool start(const struct policy *p, unsigned i, const struct reach_ids *t,
-		  struct policy_ids *d, char dev[P2PREACH_NAME_LEN], int *rank)
+		  __u32 first, struct policy_ids *d, char dev[P2PREACH_NAME_LEN],
+		  int *rank)
 {
 	memset(d, 0, sizeof(*d));
-	d->device = first_of_device(p, i);
+	d->device = first;
 	/* The parser checked the name: it splits. */
 	if (!device_part(p, i, dev, rank))
 		return false;
@@ -140,29 +163,41 @@ static bool start(const struct policy *p, unsigned i, const struct reach_ids *t,
 	return true;
 }
 
-void policy_ids_of(const struct policy *p, const struct reach_ids *t,
-		   struct policy_ids *out)
+int policy_ids_of(const struct policy *p, const struct reach_ids *t,
+		  struct policy_ids *out)
 {
+	__u32 *first = calloc(p->nr_devices ? p->nr_devices : 1, sizeof(*first));
 	char dev[P2PREACH_NAME_LEN];
 	int rank;
 
+	if (!first || first_of_devices(p, first)) {
+		free(first);
+		return -ENOMEM;
+	}
 	for (unsigned i = 0; i < p->nr_devices; i++) {
-		if (!start(p, i, t, &out[i], dev, &rank))
+		if (!start(p, i, t, first[i], &out[i], dev, &rank))
 			continue;
 		reach_ids_select(t, dev, P2PREACH_ROLE_CLIENT, &out[i].clients);
 		reach_ids_select(t, p->devices[i].name, P2PREACH_ROLE_PROVIDER,
 				 &out[i].providers);
 	}
+	free(first);
+	return 0;
 }
 
-void policy_ids_by_line(const struct policy *p, const struct reach_ids *t,
-			struct policy_ids *out)
+int policy_ids_by_line(const struct policy *p, const struct reach_ids *t,
+		       struct policy_ids *out)
 {
+	__u32 *first = calloc(p->nr_devices ? p->nr_devices : 1, sizeof(*first));
 	char dev[P2PREACH_NAME_LEN];
 	int rank;
 
+	if (!first || first_of_devices(p, first)) {
+		free(first);
+		return -ENOMEM;
+	}
 	for (unsigned i = 0; i < p->nr_devices; i++) {
-		start(p, i, t, &out[i], dev, &rank);
+		start(p, i, t, first[i], &out[i], dev, &rank);
 		id_set_add(&out[i].clients, out[i].device);
 		id_set_add(&out[i].providers, i);
 	}
@@ -174,6 +209,8 @@ void policy_ids_by_line(const struct policy *p, const struct reach_ids *t,
 			if (j != i && out[j].device == out[i].device)
 				id_set_add(&out[i].providers, j);
 	}
+	free(first);
+	return 0;
 }
 
 unsigned policy_device_count(const struct policy *p)

@@ -22,20 +22,20 @@ struct policy_ids {
  * them: a device name stands for its client ids and every provider id of
  * the device, "name/N" for the client ids of the device and its Nth
  * provider. A device without ids (absent) has empty sets. Its PCI place
- * is t's, with or without ids.
+ * is t's, with or without ids. 0, or -ENOMEM.
  */
-void policy_ids_of(const struct policy *p, const struct reach_ids *t,
-		   struct policy_ids *out);
+int policy_ids_of(const struct policy *p, const struct reach_ids *t,
+		  struct policy_ids *out);
 
 /*
  * The file's own view, for `check`: every device line has a column, the
  * first line of each device its row, as if they were ids: "name" has the
  * column of every line of its device that names no other provider
  * ("name/N" lines have theirs), "name/N" the row of its device. PCI
- * places from t.
+ * places from t. 0, or -ENOMEM.
  */
-void policy_ids_by_line(const struct policy *p, const struct reach_ids *t,
-			struct policy_ids *out);
+int policy_ids_by_line(const struct policy *p, const struct reach_ids *t,
+		       struct policy_ids *out);
 
 /*
  * Fill the cells of the verdict matrix: device i of the file has ids[i]

@@ -36,8 +36,9 @@ int txn_file_cells(const struct policy *p, const struct reach_ids *t,
 	ids = calloc(p->nr_devices ? p->nr_devices : 1, sizeof(*ids));
 	if (!ids)
 		return -ENOMEM;
-	policy_ids_of(p, t, ids);
-	ret = policy_resolve(p, ids, cells, lines);
+	ret = policy_ids_of(p, t, ids);
+	if (!ret)
+		ret = policy_resolve(p, ids, cells, lines);
 	free(ids);
 	return ret;
 }

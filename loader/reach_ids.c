@@ -50,35 +50,42 @@ static void problem(struct reach_ids *t, const char *fmt, ...)
 }
 
 /* Gone meanwhile: its device left, which is no problem of the entry. */
-static bool gone(const char *dir)
+static bool gone(int dirfd, const char *entry)
 {
 	struct stat st;
 
-	return stat(dir, &st) && errno == ENOENT;
+	return fstatat(dirfd, entry, &st, 0) && errno == ENOENT;
 }
 
-/* One of an entry's files; false (with a problem unless the entry went). */
-static bool field(struct reach_ids *t, const char *dir, const char *entry,
+/*
+ * One of an entry's files, read relative to the ids directory (dirfd):
+ * false (with a problem unless the entry went).
+ */
+static bool field(struct reach_ids *t, int dirfd, const char *entry,
 		  const char *name, char *buf, size_t len)
 {
-	int err = sysfs_line(dir, name, buf, len);
+	char path[64];
+	int err = -ENAMETOOLONG;
 
+	buf[0] = '\0';
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", entry, name) < sizeof(path))
+		err = sysfs_line_at(dirfd, path, buf, len);
 	if (!err && buf[0])
 		return true;
 	if (err == -EOVERFLOW)
 		problem(t, "ignoring %s/%s: %s is longer than %zu characters",
 			REACH_IDS_DIR, entry, name, len - 1);
-	else if (!gone(dir))
+	else if (!gone(dirfd, entry))
 		problem(t, "ignoring %s/%s: %s %s", REACH_IDS_DIR, entry,
 			err ? "cannot read" : "empty", name);
 	return false;
 }
 
 /* Fill e from the directory of id entry; false if it is not an id. */
-static bool read_entry(struct reach_ids *t, const char *root, const char *entry,
+static bool read_entry(struct reach_ids *t, int dirfd, const char *entry,
 		       struct reach_id *e)
 {
-	char dir[4096], buf[P2PREACH_NAME_LEN];
+	char buf[P2PREACH_NAME_LEN];
 
 	memset(e, 0, sizeof(*e));
 	if (!reach_parse_number(entry, &e->id)) {
@@ -86,11 +93,8 @@ static bool read_entry(struct reach_ids *t, const char *root, const char *entry,
 			REACH_IDS_DIR, entry, P2PREACH_MAX_IDS);
 		return false;
 	}
-	if ((size_t)snprintf(dir, sizeof(dir), "%s/%s/%s", root, REACH_IDS_DIR, entry) >=
-	    sizeof(dir))
-		return false;
-	if (!field(t, dir, entry, "dev_name", e->dev_name, sizeof(e->dev_name)) ||
-	    !field(t, dir, entry, "role", buf, sizeof(buf)))
+	if (!field(t, dirfd, entry, "dev_name", e->dev_name, sizeof(e->dev_name)) ||
+	    !field(t, dirfd, entry, "role", buf, sizeof(buf)))
 		return false;
 	if (strchr(e->dev_name, '/')) {
 		problem(t, "ignoring %s/%s: dev_name '%s' has a '/'", REACH_IDS_DIR,
@@ -108,7 +112,7 @@ static bool read_entry(struct reach_ids *t, const char *root, const char *entry,
 	}
 	if (e->role == P2PREACH_ROLE_CLIENT)
 		return true;
-	if (!field(t, dir, entry, "index", buf, sizeof(buf)))
+	if (!field(t, dirfd, entry, "index", buf, sizeof(buf)))
 		return false;
 	if (!reach_parse_number(buf, &e->index)) {
 		problem(t, "ignoring %s/%s: index '%s' (a number below %d)",
@@ -123,6 +127,48 @@ static int by_id(const void *a, const void *b)
 	__u32 x = ((const struct reach_id *)a)->id, y = ((const struct reach_id *)b)->id;
 
 	return x < y ? -1 : x > y;
+}
+
+/* A name and where it is: what name_order() sorts. */
+struct named {
+	const char *name;
+	unsigned pos;
+};
+
+static int by_name_then_pos(const void *a, const void *b)
+{
+	const struct named *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+unsigned *name_order(const char *first, size_t stride, unsigned n)
+{
+	struct named *v = malloc((n ? n : 1) * sizeof(*v));
+	unsigned *order = malloc((n ? n : 1) * sizeof(*order));
+
+	if (!v || !order) {
+		free(v);
+		free(order);
+		return NULL;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		v[i].name = first + i * stride;
+		v[i].pos = i;
+	}
+	qsort(v, n, sizeof(*v), by_name_then_pos);
+	for (unsigned i = 0; i < n; i++)
+		order[i] = v[i].pos;
+	free(v);
+	return order;
+}
+
+/* (Re)build t->by_name; without memory, lookups pass over every id. */
+static void index_by_name(struct reach_ids *t)
+{
+	free(t->by_name);
+	t->by_name = t->n ? name_order(t->id[0].dev_name, sizeof(*t->id), t->n) : NULL;
 }
 
 int reach_ids_read_ids(const char *sysfs_root, struct reach_ids *t)
@@ -140,7 +186,7 @@ int reach_ids_read_ids(const char *sysfs_root, struct reach_ids *t)
 	if (!d)
 		return 0;
 	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || !read_entry(t, sysfs_root, de->d_name, &e))
+		if (de->d_name[0] == '.' || !read_entry(t, dirfd(d), de->d_name, &e))
 			continue;
 		more = realloc(t->id, (t->n + 1) * sizeof(*more));
 		if (!more) {
@@ -153,6 +199,7 @@ int reach_ids_read_ids(const char *sysfs_root, struct reach_ids *t)
 	}
 	closedir(d);
 	qsort(t->id, t->n, sizeof(*t->id), by_id);
+	index_by_name(t);
 	return 0;
 }
 
@@ -198,6 +245,7 @@ void reach_ids_free(struct reach_ids *t)
 		free(t->problems[i]);
 	free(t->problems);
 	free(t->id);
+	free(t->by_name);
 	topology_free(&t->pci);
 	memset(t, 0, sizeof(*t));
 }
@@ -219,6 +267,8 @@ void reach_ids_drop(struct reach_ids *t, __u32 id)
 	i = e - t->id;
 	memmove(&t->id[i], &t->id[i + 1], (t->n - i - 1) * sizeof(*t->id));
 	t->n--;
+	if (t->by_name)
+		index_by_name(t);
 }
 
 int reach_name_parse(const char *name, char dev[P2PREACH_NAME_LEN], int *rank,
@@ -266,41 +316,104 @@ enum topo_class reach_ids_class(const struct reach_ids *t, const char *a, const 
 	return topology_class(reach_ids_pci(t, a), reach_ids_pci(t, b));
 }
 
+/* Does e, of device dev (already compared), answer to rank in role? */
+static bool rank_matches(const struct reach_id *e, int rank, __u32 role)
+{
+	if (role != P2PREACH_ROLE_NONE && e->role != role)
+		return false;
+	return rank < 0 || (e->role == P2PREACH_ROLE_PROVIDER && e->index == (__u32)rank);
+}
+
 bool reach_id_matches(const struct reach_id *e, const char *name, __u32 role)
 {
 	char dev[P2PREACH_NAME_LEN];
 	int rank;
 
-	if (role != P2PREACH_ROLE_NONE && e->role != role)
-		return false;
 	if (reach_name_parse(name, dev, &rank, NULL, 0) || strcmp(dev, e->dev_name))
 		return false;
-	return rank < 0 || (e->role == P2PREACH_ROLE_PROVIDER && e->index == (__u32)rank);
+	return rank_matches(e, rank, role);
 }
 
-unsigned reach_ids_select(const struct reach_ids *t, const char *name,
+/*
+ * The ids of device dev are those at positions [*lo, *hi) of by_name; with
+ * no index, every position, and the caller compares the names.
+ */
+static void device_range(const struct reach_ids *t, const char *dev,
+			 unsigned *lo, unsigned *hi)
+{
+	unsigned a = 0, b = t->n, m;
+
+	*lo = 0;
+	*hi = t->n;
+	if (!t->by_name)
+		return;
+	/* The first position whose name is not below dev, then past dev. */
+	while (a < b) {
+		m = a + (b - a) / 2;
+		if (strcmp(t->id[t->by_name[m]].dev_name, dev) < 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	*lo = a;
+	for (b = t->n; a < b;) {
+		m = a + (b - a) / 2;
+		if (strcmp(t->id[t->by_name[m]].dev_name, dev) <= 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	*hi = a;
+}
+
+/* The id at position k of device dev's range, or NULL if not of dev. */
+static const struct reach_id *of_device(const struct reach_ids *t, unsigned k,
+					const char *dev)
+{
+	if (t->by_name)
+		return &t->id[t->by_name[k]];
+	return strcmp(t->id[k].dev_name, dev) ? NULL : &t->id[k];
+}
+
+/* Pass over the ids answering to name in role, adding them to out if set. */
+static unsigned answering(const struct reach_ids *t, const char *name,
 			  __u32 role, struct id_set *out)
 {
-	unsigned n = 0;
+	char dev[P2PREACH_NAME_LEN];
+	const struct reach_id *e;
+	unsigned n = 0, lo, hi;
+	int rank;
 
-	memset(out, 0, sizeof(*out));
-	for (unsigned i = 0; i < t->n; i++) {
-		if (!reach_id_matches(&t->id[i], name, role))
+	if (reach_name_parse(name, dev, &rank, NULL, 0))
+		return 0;
+	device_range(t, dev, &lo, &hi);
+	for (unsigned k = lo; k < hi; k++) {
+		e = of_device(t, k, dev);
+		if (!e || !rank_matches(e, rank, role))
 			continue;
-		id_set_add(out, t->id[i].id);
+		if (out)
+			id_set_add(out, e->id);
 		n++;
 	}
 	return n;
 }
 
+unsigned reach_ids_select(const struct reach_ids *t, const char *name,
+			  __u32 role, struct id_set *out)
+{
+	memset(out, 0, sizeof(*out));
+	return answering(t, name, role, out);
+}
+
+unsigned reach_ids_count(const struct reach_ids *t, const char *name, __u32 role)
+{
+	return answering(t, name, role, NULL);
+}
+
 unsigned reach_ids_nr_providers(const struct reach_ids *t, const char *dev_name)
 {
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < t->n; i++)
-		n += t->id[i].role == P2PREACH_ROLE_PROVIDER &&
-		     !strcmp(t->id[i].dev_name, dev_name);
-	return n;
+	return strchr(dev_name, '/') ? 0 :
+	       reach_ids_count(t, dev_name, P2PREACH_ROLE_PROVIDER);
 }
 
 void reach_id_name(const struct reach_ids *t, const struct reach_id *e,

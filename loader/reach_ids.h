@@ -34,6 +34,12 @@ struct reach_id {
 struct reach_ids {
 	unsigned n;
 	struct reach_id *id;
+	/*
+	 * Positions in id sorted by dev_name, so that a lookup by name costs
+	 * a binary search, not a pass over every id; NULL (ids not read by
+	 * reach_ids_read*(), or no memory for it): lookups pass over them.
+	 */
+	unsigned *by_name;
 	unsigned nr_problems;
 	char **problems;
 	struct topology pci;
@@ -93,6 +99,15 @@ bool reach_id_matches(const struct reach_id *e, const char *name, __u32 role);
 /* The ids of the matrix answering to name in role; how many ids answer. */
 unsigned reach_ids_select(const struct reach_ids *t, const char *name,
 			  __u32 role, struct id_set *out);
+
+/*
+ * Positions 0..n-1 of n names laid out stride bytes apart from first,
+ * sorted by name, then by position; NULL without memory. Free it.
+ */
+unsigned *name_order(const char *first, size_t stride, unsigned n);
+
+/* How many ids answer to name in role (P2PREACH_ROLE_NONE: any role). */
+unsigned reach_ids_count(const struct reach_ids *t, const char *name, __u32 role);
 
 /* How many providers dev_name has. */
 unsigned reach_ids_nr_providers(const struct reach_ids *t, const char *dev_name);

@@ -7,19 +7,17 @@
 
 #include "sysfs_line.h"
 
-int sysfs_line(const char *dir, const char *name, char *buf, size_t len)
+int sysfs_line_at(int dirfd, const char *path, char *buf, size_t len)
 {
-	char path[4096], more;
 	ssize_t n;
+	char more;
 	int fd, err = 0;
 
 	buf[0] = '\0';
 	if (len < 2)
 		return -EOVERFLOW;
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
-		return -ENAMETOOLONG;
 	/* Plain read(): sysfs hands out an attribute in one, and stdio costs a stat. */
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = read(fd, buf, len - 1);
@@ -34,4 +32,14 @@ int sysfs_line(const char *dir, const char *name, char *buf, size_t len)
 	if (err)
 		buf[0] = '\0';
 	return err;
+}
+
+int sysfs_line(const char *dir, const char *name, char *buf, size_t len)
+{
+	char path[4096];
+
+	buf[0] = '\0';
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
+		return -ENAMETOOLONG;
+	return sysfs_line_at(AT_FDCWD, path, buf, len);
 }

@@ -11,4 +11,11 @@
  */
 int sysfs_line(const char *dir, const char *name, char *buf, size_t len);
 
+/*
+ * The same for path relative to the directory open as dirfd: a walk of a
+ * few components, not of the whole path from the root, for callers that
+ * read many attributes of one directory.
+ */
+int sysfs_line_at(int dirfd, const char *path, char *buf, size_t len);
+
 #endif

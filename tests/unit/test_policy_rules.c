@@ -324,6 +324,29 @@ static void test_resolve_into_ids(void **state)
 	assert_int_equal(M(7, 3), D);
 }
 
+/* A device's lines share the first of them, wherever they stand. */
+static void test_ids_of_device_lines(void **state)
+{
+	static struct policy_ids ids[5];
+	struct reach_ids t;
+
+	(void)state;
+	assert_int_equal(reach_ids_read("tests/unit/sysfs/good", &t), 0);
+	resolve("device m1 = hmm_dmirror1\n"
+		"device tile1 = 0000:3b:00.0/1\n"
+		"device m0 = hmm_dmirror0\n"
+		"device gpu0 = 0000:3b:00.0\n"
+		"device tile0 = 0000:3b:00.0/0\n"
+		"allow m0 -> gpu0\n");
+	assert_int_equal(policy_ids_of(&pol, &t, ids), 0);
+	assert_int_equal(ids[0].device, 0);
+	assert_int_equal(ids[1].device, 1);
+	assert_int_equal(ids[2].device, 2);
+	assert_int_equal(ids[3].device, 1);
+	assert_int_equal(ids[4].device, 1);
+	reach_ids_free(&t);
+}
+
 /* The ids of a file's devices, from the fake sysfs tree. */
 static void test_ids_of(void **state)
 {
@@ -339,7 +362,7 @@ static void test_ids_of(void **state)
 		"device big = 0000:5e:00.0\n"
 		"allow m0 -> gpu0\nallow m0 -> tile1 read\nallow tile1 -> m0\n"
 		"allow big -> gpu0\nallow gone <-> *\n");
-	policy_ids_of(&pol, &t, ids);
+	assert_int_equal(policy_ids_of(&pol, &t, ids), 0);
 	assert_int_equal(ids[0].device, 0);
 	assert_int_equal(ids[1].device, 0);	/* the same device as gpu0 */
 	assert_int_equal(ids[2].device, 2);
@@ -464,6 +487,7 @@ int main(void)
 		cmocka_unit_test(test_resolve_rejects_invalid),
 		cmocka_unit_test(test_resolve_into_ids),
 		cmocka_unit_test(test_ids_of),
+		cmocka_unit_test(test_ids_of_device_lines),
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_ids_by_line),
 		cmocka_unit_test(test_device_getters),

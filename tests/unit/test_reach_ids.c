@@ -182,6 +182,46 @@ static void test_select(void **state)
 	reach_ids_free(&t);
 }
 
+/*
+ * Lookups by name go through an index sorted by name; a table without one
+ * (built by hand, or out of memory) is searched id by id: both agree, and
+ * the index follows a dropped id.
+ */
+static void test_select_index(void **state)
+{
+	const char *names[] = { "0000:3b:00.0", "0000:3b:00.0/0", "0000:3b:00.0/1",
+				"hmm_dmirror0", "hmm_dmirror1", "0000:5e:00.0",
+				"nosuch", "" };
+	const __u32 roles[] = { P2PREACH_ROLE_NONE, C, P };
+	struct id_set a, b;
+	struct reach_ids t;
+	unsigned *index;
+
+	(void)state;
+	assert_int_equal(reach_ids_read(GOOD, &t), 0);
+	assert_non_null(t.by_name);
+	for (int drop = 0; drop < 2; drop++) {
+		for (unsigned i = 0; i < sizeof(names) / sizeof(*names); i++) {
+			for (unsigned r = 0; r < 3; r++) {
+				unsigned n = reach_ids_select(&t, names[i], roles[r], &a);
+
+				index = t.by_name;
+				t.by_name = NULL;
+				assert_int_equal(reach_ids_select(&t, names[i], roles[r], &b), n);
+				assert_memory_equal(&a, &b, sizeof(a));
+				assert_int_equal(reach_ids_count(&t, names[i], roles[r]), n);
+				t.by_name = index;
+				assert_int_equal(reach_ids_count(&t, names[i], roles[r]), n);
+			}
+		}
+		reach_ids_drop(&t, 1);	/* hmm_dmirror0's provider: the rest move */
+	}
+	assert_int_equal(reach_ids_select(&t, "hmm_dmirror0", P, &a), 0);
+	assert_int_equal(reach_ids_select(&t, "0000:3b:00.0", P, &a), 2);
+	assert_set(&a, SET(5, 6));
+	reach_ids_free(&t);
+}
+
 static void test_id_name(void **state)
 {
 	char buf[P2PREACH_NAME_LEN];
@@ -208,6 +248,7 @@ int main(void)
 		cmocka_unit_test(test_read_bad),
 		cmocka_unit_test(test_name_parse),
 		cmocka_unit_test(test_select),
+		cmocka_unit_test(test_select_index),
 		cmocka_unit_test(test_id_name),
 	};
 
