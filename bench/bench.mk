@@ -40,6 +40,15 @@ $(BB)/p2preach: $(call loader_objs,$(BENCH_OBJ),$(LOADER_SYS)) $(BENCH_OBJ)/libp
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# The loader's own work at 1,024 ids, on the host (make bench-loader).
+$(BB)/loader-scale: $(BENCH_OBJ)/bench/loader-scale.o $(BENCH_OBJ)/libp2preach.a
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -ljson-c -o $@
+
+.PHONY: bench-loader
+bench-loader: $(BB)/loader-scale
+	$(Q)bench/loader-scale.sh $<
+
 # The null policy in BPF, registered with bpftool.
 $(eval $(call bpf_objects,$(BB)/bpf-null,bench,))
 
