@@ -5,7 +5,11 @@
 # own. For each patch also: checkpatch
 # --strict, a W=1 and sparse (C=2) build of the objects it touches, and
 # kernel-doc -Wall on the files it adds.
-# Takes long (a kernel build per patch, incremental with ccache).
+# Takes long (a kernel build per patch, incremental with ccache), so it
+# resumes: a run that stopped (interrupted, or a patch that failed) leaves
+# its tree, and the next run goes on after the last patch checked if
+# kernel-patch/ still starts with the patches it checked; otherwise, or
+# with SERIES_FRESH=1, it starts over. A run that passes removes its tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -15,19 +19,41 @@ CACHE=${P2PREACH_CACHE:-/var/tmp/p2preach-cache}
 WORK=$CACHE/series-check
 LOG=$ROOT/build/logs/series-check.log
 JOBS=${JOBS:-$(nproc)}
+# What the tree holds: a line "PATCH SHA256" per patch applied, and per
+# patch checked, and "PATCH what" per check that failed.
+APPLIED=$WORK/applied CHECKED=$WORK/checked FAILED=$WORK/failed
 
 mkdir -p build/logs
-: >"$LOG"
-rm -rf "$WORK"
-mkdir -p "$WORK"
-trap 'rm -rf "$WORK"' EXIT
-echo "  SERIES  unpacking a pristine tree"
-kernel_source_unpack "$WORK"
+# The series as "PATCH SHA256" lines, in order.
+series_sums() {
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' kernel-patch/series |
+		while read -r p; do echo "$p $(sha256sum <"kernel-patch/$p" | cut -d' ' -f1)"; done
+}
+series_sums >"$ROOT/build/series.sums"
+# Is file (lines of the series, in order) a start of the series?
+starts_series() {
+	[[ -f $1 ]] && head -n "$(wc -l <"$1")" "$ROOT/build/series.sums" | cmp -s - "$1"
+}
+
+G=(git -C "$WORK/src" -c user.name=series-check -c user.email=series-check@localhost)
+if [[ ${SERIES_FRESH:-0} != 1 && -d $WORK/src/.git ]] && starts_series "$APPLIED" &&
+	starts_series "$CHECKED" && [[ -z $("${G[@]}" status --porcelain) ]]; then
+	echo "  SERIES  resuming after $(wc -l <"$CHECKED") checked patches (SERIES_FRESH=1 starts over)"
+	echo "--- resumed" >>"$LOG"
+else
+	: >"$LOG"
+	rm -rf "$WORK"
+	mkdir -p "$WORK"
+	echo "  SERIES  unpacking a pristine tree"
+	kernel_source_unpack "$WORK"
+	"${G[@]}" init -q
+	"${G[@]}" add -f -A
+	"${G[@]}" commit -q -m base
+	: >"$APPLIED"
+	: >"$CHECKED"
+	: >"$FAILED"
+fi
 SRC=$WORK/src
-G=(git -C "$SRC" -c user.name=series-check -c user.email=series-check@localhost)
-"${G[@]}" init -q
-"${G[@]}" add -f -A
-"${G[@]}" commit -q -m base
 
 export CCACHE_DIR=$CACHE/ccache CCACHE_BASEDIR=$WORK CCACHE_NOHASHDIR=1
 export CCACHE_IGNOREOPTIONS='-fmacro-prefix-map=*'
@@ -62,18 +88,31 @@ doc_warnings() {
 	done
 }
 
-n=0 bad=0
-while read -r p; do
+# failed PATCH WHAT: record a check that failed; the run fails at its end.
+failed() {
+	echo "$1 $2" >>"$FAILED"
+}
+
+# The list on its own descriptor: nothing in the loop reads it as stdin.
+exec 3<"$ROOT/build/series.sums"
+n=0
+while read -r p sum <&3; do
 	n=$((n + 1))
+	if grep -qx "$p $sum" "$CHECKED"; then
+		continue
+	fi
 	echo "  SERIES  [$n] $p"
-	"${G[@]}" am -q "$ROOT/kernel-patch/$p" >>"$LOG" 2>&1 ||
-		{ echo "check-series: $p does not apply (log: $LOG)" >&2; exit 1; }
+	if ! grep -qx "$p $sum" "$APPLIED"; then
+		"${G[@]}" am -q "$ROOT/kernel-patch/$p" >>"$LOG" 2>&1 ||
+			{ echo "check-series: $p does not apply (log: $LOG)" >&2; exit 1; }
+		echo "$p $sum" >>"$APPLIED"
+	fi
 	# The tree is a release tarball without upstream's history, so
 	# checkpatch cannot look up the commit a Fixes: tag names.
 	if ! PATH=/usr/bin:$PATH "$SRC/scripts/checkpatch.pl" --strict -q \
 		--ignore UNKNOWN_COMMIT_ID "$ROOT/kernel-patch/$p" >>"$LOG" 2>&1; then
 		echo "check-series: checkpatch complains about $p (log: $LOG)" >&2
-		bad=1
+		failed "$p" checkpatch
 	fi
 	# The test config plus xe's, so that the drm patches build too.
 	xe_syms=$(sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=.*/\1/p' "$ROOT/tests/vm/xe.config" | paste -sd'|')
@@ -88,15 +127,22 @@ while read -r p; do
 	if [[ -n $w ]]; then
 		echo "check-series: W=1 or sparse warnings after $p:" >&2
 		echo "$w" >&2
-		bad=1
+		failed "$p" "W=1/sparse"
 	fi
 	w=$(doc_warnings)
 	if [[ -n $w ]]; then
 		echo "check-series: kernel-doc warnings in files $p adds:" >&2
 		echo "$w" >&2
-		bad=1
+		failed "$p" kernel-doc
 	fi
-done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' kernel-patch/series)
-[[ $bad -eq 0 ]] || exit 1
+	echo "$p $sum" >>"$CHECKED"
+done
+exec 3<&-
+if [[ -s $FAILED ]]; then
+	echo "check-series: checks failed (the tree stays for the next run):" >&2
+	sed 's/^/  /' "$FAILED" >&2
+	exit 1
+fi
+rm -rf "$WORK"
 echo "  SERIES  all $n patches apply with git am, build one by one, and are"
 echo "          checkpatch, W=1, sparse and kernel-doc clean"
