@@ -80,10 +80,10 @@ object_warnings() {
 		grep -E 'warning:|error:' || true
 }
 
-# kernel-doc -Wall on the C files and headers a commit adds.
+# kernel-doc -Wall on the C files and headers a commit adds (often none).
 doc_warnings() {
 	"${G[@]}" diff --name-only --diff-filter=A HEAD~1 HEAD -- '*.c' '*.h' |
-		grep -v '^tools/' | while read -r f; do
+		{ grep -v '^tools/' || true; } | while read -r f; do
 		PATH=/usr/bin:$PATH "$SRC/scripts/kernel-doc" -Wall -none "$SRC/$f" 2>&1
 	done
 }
