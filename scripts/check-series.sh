@@ -24,10 +24,15 @@ JOBS=${JOBS:-$(nproc)}
 APPLIED=$WORK/applied CHECKED=$WORK/checked FAILED=$WORK/failed
 
 mkdir -p build/logs
+# The series as it is now: edits to kernel-patch/ during the run are for
+# the next one.
+SERIES=$(mktemp -d)
+trap 'rm -rf "$SERIES"' EXIT
+cp kernel-patch/series kernel-patch/*.patch "$SERIES"/
 # The series as "PATCH SHA256" lines, in order.
 series_sums() {
-	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' kernel-patch/series |
-		while read -r p; do echo "$p $(sha256sum <"kernel-patch/$p" | cut -d' ' -f1)"; done
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$SERIES/series" |
+		while read -r p; do echo "$p $(sha256sum <"$SERIES/$p" | cut -d' ' -f1)"; done
 }
 series_sums >"$ROOT/build/series.sums"
 # Is file (lines of the series, in order) a start of the series?
@@ -103,14 +108,14 @@ while read -r p sum <&3; do
 	fi
 	echo "  SERIES  [$n] $p"
 	if ! grep -qx "$p $sum" "$APPLIED"; then
-		"${G[@]}" am -q "$ROOT/kernel-patch/$p" >>"$LOG" 2>&1 ||
+		"${G[@]}" am -q "$SERIES/$p" >>"$LOG" 2>&1 ||
 			{ echo "check-series: $p does not apply (log: $LOG)" >&2; exit 1; }
 		echo "$p $sum" >>"$APPLIED"
 	fi
 	# The tree is a release tarball without upstream's history, so
 	# checkpatch cannot look up the commit a Fixes: tag names.
 	if ! PATH=/usr/bin:$PATH "$SRC/scripts/checkpatch.pl" --strict -q \
-		--ignore UNKNOWN_COMMIT_ID "$ROOT/kernel-patch/$p" >>"$LOG" 2>&1; then
+		--ignore UNKNOWN_COMMIT_ID "$SERIES/$p" >>"$LOG" 2>&1; then
 		echo "check-series: checkpatch complains about $p (log: $LOG)" >&2
 		failed "$p" checkpatch
 	fi
