@@ -41,10 +41,18 @@ starts_series() {
 }
 
 G=(git -C "$WORK/src" -c user.name=series-check -c user.email=series-check@localhost)
-if [[ ${SERIES_FRESH:-0} != 1 && -d $WORK/src/.git ]] && starts_series "$APPLIED" &&
-	starts_series "$CHECKED" && [[ -z $("${G[@]}" status --porcelain) ]]; then
-	echo "  SERIES  resuming after $(wc -l <"$CHECKED") checked patches (SERIES_FRESH=1 starts over)"
-	echo "--- resumed" >>"$LOG"
+if [[ ${SERIES_FRESH:-0} != 1 && -d $WORK/src/.git ]] && starts_series "$CHECKED" &&
+	[[ -z $("${G[@]}" status --porcelain) ]]; then
+	k=$(wc -l <"$CHECKED")
+	echo "  SERIES  resuming after $k checked patches (SERIES_FRESH=1 starts over)"
+	echo "--- resumed after $k patches" >>"$LOG"
+	# A patch applied after those is applied again, as it is now: back
+	# to the base commit plus the k checked ones.
+	"${G[@]}" reset -q --hard "$("${G[@]}" rev-list --reverse HEAD | sed -n "$((k + 1))p")"
+	cp "$CHECKED" "$APPLIED"
+	cut -d' ' -f1 "$CHECKED" >"$WORK/checked.names"
+	awk 'NR == FNR { ok[$1]; next } $1 in ok' "$WORK/checked.names" "$FAILED" >"$FAILED.new"
+	mv "$FAILED.new" "$FAILED"
 else
 	: >"$LOG"
 	rm -rf "$WORK"
