@@ -3,8 +3,9 @@
  * loader-scale SYSFS_ROOT POLICY REPS: the loader's own work for an apply
  * and for an edit of one pair, without a kernel or an emulator: read the
  * ids under SYSFS_ROOT, parse POLICY, resolve it into the matrix and look
- * up its devices (apply); read the ids and find the cells of the pair d1
- * -> d0 (edit). Prints "KEY MS" lines, each the median of REPS runs.
+ * up its devices (apply); take the ids from the state, find the cells of
+ * the pair d1 -> d0 and check their ids in sysfs (edit), or read every id
+ * first, as when ids changed hands (edit_moved). Prints "KEY MS" lines, each the median of REPS runs.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,9 +17,9 @@
 #include "policy_txn.h"
 #include "reach_ids.h"
 
-enum { READ, PARSE, RESOLVE, APPLY, EDIT, NR_STEPS };
+enum { READ, PARSE, RESOLVE, APPLY, EDIT, EDIT_MOVED, NR_STEPS };
 static const char *const step_name[NR_STEPS] = {
-	"read_ids", "parse", "resolve", "apply", "edit",
+	"read_ids", "parse", "resolve", "apply", "edit", "edit_moved",
 };
 
 static double now_ms(void)
@@ -48,13 +49,43 @@ static void fail(const char *what, const char *why)
 	exit(1);
 }
 
-/* One apply and one edit; their steps' times into t. */
+/*
+ * An edit of d1 -> d0 (apply.c): ids from the state while sysfs lists
+ * them (listed), checking those written; or, as when ids changed hands,
+ * read from sysfs. Its time.
+ */
+static double edit(const char *root, const struct policy_snapshot *s, bool listed)
+{
+	struct txn_cells edit;
+	struct reach_ids ids;
+	struct id_set which = { 0 };
+	char err[1024];
+	double t0 = now_ms();
+
+	if (listed ? reach_ids_of_owners(root, s->state.owners, &ids) :
+		     reach_ids_read_ids(root, &ids))
+		fail(root, "cannot read the ids");
+	if (txn_edit_cells(&s->state, &ids, "d1", "d0", P2PREACH_ALLOW_RW, false,
+			   &edit, err, sizeof(err)))
+		fail("edit d1 -> d0", err);
+	for (unsigned i = 0; listed && i < edit.n; i++) {
+		id_set_add(&which, edit.cell[i] / P2PREACH_MAX_DEVICES);
+		id_set_add(&which, edit.cell[i] % P2PREACH_MAX_DEVICES);
+	}
+	if (listed && reach_ids_confirm(root, &ids, &which))
+		fail(root, "the ids are not those of the state");
+	t0 = now_ms() - t0;
+	free(edit.cell);
+	reach_ids_free(&ids);
+	return t0;
+}
+
+/* One apply and the edits; their steps' times into t. */
 static void run(const char *root, const char *file, struct policy *p,
 		struct policy_snapshot *cur, struct policy_snapshot *next,
 		double t[NR_STEPS])
 {
 	struct reach_ids ids;
-	struct txn_cells edit;
 	unsigned present = 0;
 	char err[1024];
 	double t0, t1, t2, t3;
@@ -80,15 +111,8 @@ static void run(const char *root, const char *file, struct policy *p,
 	t[RESOLVE] = t3 - t2;
 	t[APPLY] = t3 - t0;
 
-	t0 = now_ms();
-	if (reach_ids_read_ids(root, &ids))
-		fail(root, "cannot read the ids");
-	if (txn_edit_cells(&next->state, &ids, "d1", "d0", P2PREACH_ALLOW_RW, false,
-			   &edit, err, sizeof(err)))
-		fail("edit d1 -> d0", err);
-	t[EDIT] = now_ms() - t0;
-	free(edit.cell);
-	reach_ids_free(&ids);
+	t[EDIT] = edit(root, next, true);
+	t[EDIT_MOVED] = edit(root, next, false);
 }
 
 int main(int argc, char **argv)

@@ -16,8 +16,14 @@ struct txn {
 	struct reach_ids ids;
 };
 
-/* With cells false, the matrix is not read: t->cur.cells stays zero. */
-static int txn_begin(const char *pin_dir, bool cells, struct txn **t)
+/* What a transaction reads when it begins. */
+enum txn_read {
+	TXN_STATE,	/* p2p_state alone: t->cur.cells stay zero, no ids */
+	TXN_STATE_IDS,	/* and the ids, without the PCI paths */
+	TXN_ALL,	/* the matrix too, and the ids with the PCI paths */
+};
+
+static int txn_begin(const char *pin_dir, enum txn_read what, struct txn **t)
 {
 	int err;
 
@@ -26,17 +32,17 @@ static int txn_begin(const char *pin_dir, bool cells, struct txn **t)
 		return -ENOMEM;
 	err = policy_maps_open(&(*t)->m, pin_dir);
 	if (!err) {
-		if (cells) {
+		if (what == TXN_ALL) {
 			err = policy_snapshot_read(&(*t)->m, &(*t)->cur);
 		} else {
 			err = policy_read_state(&(*t)->m, &(*t)->cur.state);
 			if (err)
 				log_err("cannot read the policy: %s", strerror(-err));
 		}
-		/* An edit in place needs no PCI paths: it reads them if it follows. */
-		if (!err)
-			err = cells ? reach_ids_load(REACH_SYSFS, &(*t)->ids) :
-				      reach_ids_load_ids(REACH_SYSFS, &(*t)->ids);
+		if (!err && what == TXN_ALL)
+			err = reach_ids_load(REACH_SYSFS, &(*t)->ids);
+		else if (!err && what == TXN_STATE_IDS)
+			err = reach_ids_load_ids(REACH_SYSFS, &(*t)->ids);
 		if (err)
 			policy_maps_close(&(*t)->m);
 	}
@@ -95,7 +101,7 @@ int apply_policy(const char *pin_dir, const char *file, const struct policy *p)
 	struct txn *t;
 	int ret;
 
-	ret = txn_begin(pin_dir, false, &t);
+	ret = txn_begin(pin_dir, TXN_STATE_IDS, &t);
 	if (ret)
 		return ret;
 	ret = txn_apply_file(&t->cur, p, &t->ids, &t->next);
@@ -130,14 +136,27 @@ static unsigned new_ids(const struct policy_snapshot *s, const struct reach_ids 
 	return n;
 }
 
+/* The ids whose cells edit writes. */
+static void edit_ids(const struct txn_cells *edit, struct id_set *ids)
+{
+	memset(ids, 0, sizeof(*ids));
+	for (unsigned i = 0; i < edit->n; i++) {
+		id_set_add(ids, edit->cell[i] / P2PREACH_MAX_DEVICES);
+		id_set_add(ids, edit->cell[i] % P2PREACH_MAX_DEVICES);
+	}
+}
+
 /*
  * While no id changed hands, an edit writes its cells and reads nothing
- * else of the matrix: its cost does not grow with the matrix.
+ * else of the matrix: its cost does not grow with the matrix. With the
+ * ids taken from p2p_state (listed), it first reads back those it
+ * writes: -ESTALE, and nothing written, if one is not what the state says.
  */
 static int edit_in_place(struct txn *t, const char *cmd, const char *client,
-			 const char *provider, __u32 verdict, bool both)
+			 const char *provider, __u32 verdict, bool both, bool listed)
 {
 	struct txn_cells edit;
+	struct id_set ids;
 	char err[512];
 	int ret;
 
@@ -147,8 +166,34 @@ static int edit_in_place(struct txn *t, const char *cmd, const char *client,
 		log_err("%s: %s", cmd, err);
 		return ret;
 	}
-	ret = policy_commit_cells(&t->m, &t->cur.state, &edit);
+	if (listed) {
+		edit_ids(&edit, &ids);
+		ret = reach_ids_confirm(REACH_SYSFS, &t->ids, &ids);
+	}
+	if (!ret)
+		ret = policy_commit_cells(&t->m, &t->cur.state, &edit);
 	free(edit.cell);
+	return ret;
+}
+
+/*
+ * An edit's ids, as cheaply as they can be had: from p2p_state while
+ * sysfs lists the same ids (*listed), else read from sysfs.
+ */
+static int edit_begin(const char *pin_dir, struct txn **t, bool *listed)
+{
+	int ret = txn_begin(pin_dir, TXN_STATE, t);
+
+	if (ret)
+		return ret;
+	ret = reach_ids_of_owners(REACH_SYSFS, (*t)->cur.state.owners, &(*t)->ids);
+	*listed = !ret;
+	if (ret == -ESTALE)
+		ret = reach_ids_load_ids(REACH_SYSFS, &(*t)->ids);
+	if (ret) {
+		txn_end(*t);
+		*t = NULL;
+	}
 	return ret;
 }
 
@@ -159,15 +204,25 @@ int apply_edit(const char *pin_dir, const char *cmd, const char *client,
 	struct policy *p = NULL;
 	char err[512];
 	struct txn *t;
+	bool listed;
 	int ret;
 
-	ret = txn_begin(pin_dir, false, &t);
+	ret = edit_begin(pin_dir, &t, &listed);
 	if (ret)
 		return ret;
+	if (listed) {
+		ret = edit_in_place(t, cmd, client, provider, verdict, both, true);
+		if (ret != -ESTALE)
+			goto out;
+		/* An id is not what the state says: read them all. */
+		reach_ids_free(&t->ids);
+		ret = reach_ids_load_ids(REACH_SYSFS, &t->ids);
+		if (ret)
+			goto out;
+	}
 	if (!txn_ids_moved(&t->cur.state, &t->ids)) {
-		ret = edit_in_place(t, cmd, client, provider, verdict, both);
-		txn_end(t);
-		return ret < 0 ? ret : 0;
+		ret = edit_in_place(t, cmd, client, provider, verdict, both, false);
+		goto out;
 	}
 	/* Ids to follow first: the whole matrix and the PCI paths, as the daemon would. */
 	ret = policy_read_matrix(&t->m, t->cur.cells);
@@ -178,10 +233,8 @@ int apply_edit(const char *pin_dir, const char *cmd, const char *client,
 		if (ret)
 			log_err("cannot read the PCI devices: %s", strerror(-ret));
 	}
-	if (ret) {
-		txn_end(t);
-		return ret;
-	}
+	if (ret)
+		goto out;
 	if (txn_applied_file(&t->cur.state, &p) != TXN_FILE_SAME && t->cur.state.file[0] &&
 	    new_ids(&t->cur, &t->ids))
 		log_warn("%s changed since it was applied: the ids that came since get the default verdict until it is applied again",
@@ -193,6 +246,7 @@ int apply_edit(const char *pin_dir, const char *cmd, const char *client,
 	else
 		ret = policy_commit(&t->m, &t->cur, &t->next, &src);
 	free(p);
+out:
 	txn_end(t);
 	return ret < 0 ? ret : 0;
 }
@@ -204,7 +258,7 @@ int apply_follow(const char *pin_dir, const struct policy *p,
 	struct txn *t;
 	int ret;
 
-	ret = txn_begin(pin_dir, true, &t);
+	ret = txn_begin(pin_dir, TXN_ALL, &t);
 	if (ret)
 		return ret;
 	for_each_id(gone, id)

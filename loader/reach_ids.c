@@ -171,18 +171,25 @@ static void index_by_name(struct reach_ids *t)
 	t->by_name = t->n ? name_order(t->id[0].dev_name, sizeof(*t->id), t->n) : NULL;
 }
 
-int reach_ids_read_ids(const char *sysfs_root, struct reach_ids *t)
+/* The ids directory under sysfs_root, open; NULL if there is none. */
+static DIR *open_ids_dir(const char *sysfs_root)
 {
 	char path[4096];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", sysfs_root, REACH_IDS_DIR) >=
+	    sizeof(path))
+		return NULL;
+	return opendir(path);
+}
+
+int reach_ids_read_ids(const char *sysfs_root, struct reach_ids *t)
+{
 	struct dirent *de;
 	struct reach_id e, *more;
 	DIR *d;
 
 	memset(t, 0, sizeof(*t));
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", sysfs_root, REACH_IDS_DIR) >=
-	    sizeof(path))
-		return 0;
-	d = opendir(path);
+	d = open_ids_dir(sysfs_root);
 	if (!d)
 		return 0;
 	while ((de = readdir(d))) {
@@ -201,6 +208,82 @@ int reach_ids_read_ids(const char *sysfs_root, struct reach_ids *t)
 	qsort(t->id, t->n, sizeof(*t->id), by_id);
 	index_by_name(t);
 	return 0;
+}
+
+int reach_ids_of_owners(const char *sysfs_root, const struct p2preach_owner *owners,
+			struct reach_ids *t)
+{
+	struct id_set listed = { 0 }, owned = { 0 };
+	bool other = false;
+	struct dirent *de;
+	unsigned n = 0;
+	DIR *d;
+	__u32 id;
+
+	memset(t, 0, sizeof(*t));
+	d = open_ids_dir(sysfs_root);
+	if (d) {
+		/* Names only: one pass over the directory, no file of any id. */
+		while ((de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			if (reach_parse_number(de->d_name, &id) && id < P2PREACH_MAX_DEVICES)
+				id_set_add(&listed, id);
+			else
+				other = true;
+		}
+		closedir(d);
+	}
+	for (id = 0; id < P2PREACH_MAX_DEVICES; id++) {
+		if (owners[id].role == P2PREACH_ROLE_NONE)
+			continue;
+		id_set_add(&owned, id);
+		n++;
+	}
+	if (other || memcmp(&listed, &owned, sizeof(listed)))
+		return -ESTALE;
+	t->id = calloc(n ? n : 1, sizeof(*t->id));
+	if (!t->id)
+		return -ENOMEM;
+	for_each_id(&owned, i) {
+		struct reach_id *e = &t->id[t->n++];
+
+		e->id = i;
+		e->role = owners[i].role;
+		e->index = owners[i].index;
+		memcpy(e->dev_name, owners[i].dev_name, sizeof(e->dev_name));
+		e->dev_name[sizeof(e->dev_name) - 1] = '\0';
+	}
+	index_by_name(t);
+	return 0;
+}
+
+int reach_ids_confirm(const char *sysfs_root, const struct reach_ids *t,
+		      const struct id_set *which)
+{
+	struct reach_ids scratch = { 0 };
+	struct reach_id e;
+	char entry[16];
+	int ret = 0;
+	DIR *d;
+
+	d = open_ids_dir(sysfs_root);
+	if (!d)
+		return -ESTALE;
+	for_each_id(which, id) {
+		const struct reach_id *want = reach_ids_find(t, id);
+
+		snprintf(entry, sizeof(entry), "%u", id);
+		if (!want || !read_entry(&scratch, dirfd(d), entry, &e) ||
+		    e.role != want->role || e.index != want->index ||
+		    strcmp(e.dev_name, want->dev_name)) {
+			ret = -ESTALE;
+			break;
+		}
+	}
+	closedir(d);
+	reach_ids_free(&scratch);
+	return ret;
 }
 
 int reach_ids_read(const char *sysfs_root, struct reach_ids *t)

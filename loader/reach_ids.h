@@ -63,6 +63,25 @@ int reach_ids_load(const char *sysfs_root, struct reach_ids *t);
 int reach_ids_load_ids(const char *sysfs_root, struct reach_ids *t);
 void reach_ids_free(struct reach_ids *t);
 
+/*
+ * t: the ids owners (p2p_state's) records, if sysfs lists exactly those
+ * ids: the directory's entries, none of the files in them. Listing the
+ * same ids means none changed hands, because an id removed stays reserved
+ * until the next announced change, and the loader follows the ids before
+ * each it announces. 0; -ESTALE when the lists differ (or an entry is not
+ * an id of the matrix): read the ids then; -ENOMEM. t has no PCI devices.
+ */
+int reach_ids_of_owners(const char *sysfs_root, const struct p2preach_owner *owners,
+			struct reach_ids *t);
+/*
+ * Do the ids of which read in sysfs as t says they are? 0, or -ESTALE.
+ * What an edit of ids from reach_ids_of_owners() checks of those it
+ * writes, in case a change announced by anything else (bpftool) let an id
+ * be given again.
+ */
+int reach_ids_confirm(const char *sysfs_root, const struct reach_ids *t,
+		      const struct id_set *which);
+
 const struct reach_id *reach_ids_find(const struct reach_ids *t, __u32 id);
 /* Forget id (its remove event came before its directory went). */
 void reach_ids_drop(struct reach_ids *t, __u32 id);

@@ -240,6 +240,135 @@ static void test_id_name(void **state)
 	reach_ids_free(&t);
 }
 
+/* owners as p2p_state records the ids of t. */
+static void owners_of(const struct reach_ids *t, struct p2preach_owner *owners)
+{
+	memset(owners, 0, sizeof(*owners) * P2PREACH_MAX_DEVICES);
+	for (unsigned i = 0; i < t->n; i++) {
+		struct p2preach_owner *o = &owners[t->id[i].id];
+
+		if (t->id[i].id >= P2PREACH_MAX_DEVICES)
+			continue;
+		o->role = t->id[i].role;
+		o->index = t->id[i].index;
+		memcpy(o->dev_name, t->id[i].dev_name, sizeof(o->dev_name));
+	}
+}
+
+/* A copy of good/ without its id past the matrix, under a new directory. */
+static char *good_in_matrix(void)
+{
+	char *dir = strdup("/tmp/p2preach-ids.XXXXXX"), cmd[256];
+
+	assert_non_null(dir);
+	assert_non_null(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd), "cp -r " GOOD "/. %s && rm -r %s/" REACH_IDS_DIR "/70",
+		 dir, dir);
+	assert_int_equal(system(cmd), 0);
+	return dir;
+}
+
+static void rm_tree(char *dir)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	free(dir);
+}
+
+/*
+ * While sysfs lists the ids the state records, the ids come from the
+ * state, as a read of sysfs has them; any other list means a read.
+ */
+static void test_of_owners(void **state)
+{
+	struct p2preach_owner owners[P2PREACH_MAX_DEVICES];
+	struct reach_ids full, t;
+	struct id_set a, b;
+	char *root = good_in_matrix(), path[256];
+
+	(void)state;
+	assert_int_equal(reach_ids_read_ids(root, &full), 0);
+	assert_int_equal(full.n, 8);
+	owners_of(&full, owners);
+	assert_int_equal(reach_ids_of_owners(root, owners, &t), 0);
+	assert_int_equal(t.n, full.n);
+	assert_memory_equal(t.id, full.id, full.n * sizeof(*full.id));
+	assert_int_equal(reach_ids_select(&t, "0000:3b:00.0", P, &a), 2);
+	assert_int_equal(reach_ids_select(&full, "0000:3b:00.0", P, &b), 2);
+	assert_memory_equal(&a, &b, sizeof(a));
+	reach_ids_free(&t);
+
+	/* An id the state does not record, or one sysfs does not list. */
+	owners[7].role = P2PREACH_ROLE_NONE;
+	assert_int_equal(reach_ids_of_owners(root, owners, &t), -ESTALE);
+	assert_int_equal(t.n, 0);
+	owners_of(&full, owners);
+	owners[8] = owners[7];
+	assert_int_equal(reach_ids_of_owners(root, owners, &t), -ESTALE);
+	owners_of(&full, owners);
+	snprintf(path, sizeof(path), "rm -r %s/" REACH_IDS_DIR "/3", root);
+	assert_int_equal(system(path), 0);
+	assert_int_equal(reach_ids_of_owners(root, owners, &t), -ESTALE);
+	rm_tree(root);
+
+	/* An id past the matrix is never taken from the state. */
+	assert_int_equal(reach_ids_read_ids(GOOD, &t), 0);
+	owners_of(&t, owners);
+	reach_ids_free(&t);
+	assert_int_equal(reach_ids_of_owners(GOOD, owners, &t), -ESTALE);
+	reach_ids_free(&full);
+}
+
+/* The ids an edit writes must read in sysfs as the state says. */
+static void test_confirm(void **state)
+{
+	struct p2preach_owner owners[P2PREACH_MAX_DEVICES];
+	struct id_set which = { 0 };
+	struct reach_ids full, t;
+	char *root = good_in_matrix();
+
+	(void)state;
+	assert_int_equal(reach_ids_read_ids(root, &full), 0);
+	owners_of(&full, owners);
+	assert_int_equal(reach_ids_of_owners(root, owners, &t), 0);
+	id_set_add(&which, 0);
+	id_set_add(&which, 5);
+	id_set_add(&which, 6);
+	assert_int_equal(reach_ids_confirm(root, &t, &which), 0);
+	reach_ids_free(&t);
+
+	/* Id 6 was given again, to another device, a provider as well. */
+	snprintf(owners[6].dev_name, sizeof(owners[6].dev_name), "0000:af:00.0");
+	assert_int_equal(reach_ids_of_owners(root, owners, &t), 0);
+	assert_int_equal(reach_ids_confirm(root, &t, &which), -ESTALE);
+	id_set_del(&which, 6);
+	assert_int_equal(reach_ids_confirm(root, &t, &which), 0);
+	reach_ids_free(&t);
+
+	/* Another rank, or another role. */
+	owners_of(&full, owners);
+	owners[5].index = 1;
+	assert_int_equal(reach_ids_of_owners(root, owners, &t), 0);
+	assert_int_equal(reach_ids_confirm(root, &t, &which), -ESTALE);
+	reach_ids_free(&t);
+	owners_of(&full, owners);
+	owners[0].role = P;
+	assert_int_equal(reach_ids_of_owners(root, owners, &t), 0);
+	assert_int_equal(reach_ids_confirm(root, &t, &which), -ESTALE);
+	reach_ids_free(&t);
+
+	/* An id that is not in t at all. */
+	id_set_add(&which, 9);
+	owners_of(&full, owners);
+	assert_int_equal(reach_ids_of_owners(root, owners, &t), 0);
+	assert_int_equal(reach_ids_confirm(root, &t, &which), -ESTALE);
+	reach_ids_free(&t);
+	reach_ids_free(&full);
+	rm_tree(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +379,8 @@ int main(void)
 		cmocka_unit_test(test_select),
 		cmocka_unit_test(test_select_index),
 		cmocka_unit_test(test_id_name),
+		cmocka_unit_test(test_of_owners),
+		cmocka_unit_test(test_confirm),
 	};
 
 	return cmocka_run_group_tests_name("reach_ids", tests, NULL, NULL) ? 1 : 0;

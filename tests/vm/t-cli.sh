@@ -196,6 +196,22 @@ echo 0 >$TR/events/pagemap_reach/pagemap_reach_change/enable
 matrix_dump >/tmp/m2
 check "and the matrix is the file's again" "" matrix_diff /tmp/m0 /tmp/m2
 
+# test_hmm unloaded and loaded again with no daemon to follow it: the
+# next edit finds ids that the state does not record, so it reads them
+# all and gives the new ones the file's verdicts before its own; the
+# edit made for the devices that went does not pass to those that came.
+$P deny gpu1 gpu0 >/dev/null
+rmmod test_hmm
+insmod "$P2PREACH_KERNEL/test_hmm.ko"
+check "test_hmm came back with new ids" yes \
+	sh -c "[ $(id_of $D1 client) != $C1 ] && echo yes"
+check "an edit after the devices came back" "gpu0 -> gpu1: rw" $P allow gpu0 gpu1 rw
+check "lands on the new ids" remote-rw probe $D0 $D1
+check "the new ids get the file's verdicts, not the edit made for those that went" \
+	remote-read probe $D1 $D0
+check "the next edit finds them" "gpu1 -> gpu0: deny" $P deny gpu1 gpu0
+check "and test_hmm follows it" none probe $D1 $D0
+
 check_fails "a pin directory off bpffs is refused" 1 \
 	"p2preach: /tmp/notbpf is not on a BPF filesystem, so nothing pinned there would stay (mount -t bpf bpf /sys/fs/bpf)" \
 	$P load --pin-dir /tmp/notbpf
