@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * loader-scale SYSFS_ROOT POLICY REPS: the loader's own work for an apply
- * and for an edit of one pair, without a kernel or an emulator: read the
- * ids under SYSFS_ROOT, parse POLICY, resolve it into the matrix and look
- * up its devices (apply); take the ids from the state, find the cells of
- * the pair d1 -> d0 and check their ids in sysfs (edit), or read every id
- * first, as when ids changed hands (edit_moved). Prints "KEY MS" lines, each the median of REPS runs.
+ * and for an edit of one pair, without a kernel or an emulator. An apply
+ * has the ids under SYSFS_ROOT, parses POLICY, resolves it into the
+ * matrix and looks up its devices; an edit has the ids and finds the
+ * cells of the pair d1 -> d0. Each has the ids from the state, as while
+ * sysfs lists the same (apply, edit), or reads every id, as when ids
+ * changed hands (apply_moved, edit_moved). Prints "KEY MS" lines, each
+ * the median of REPS runs.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,9 +19,10 @@
 #include "policy_txn.h"
 #include "reach_ids.h"
 
-enum { READ, PARSE, RESOLVE, APPLY, EDIT, EDIT_MOVED, NR_STEPS };
+enum { READ, LIST, PARSE, RESOLVE, APPLY, APPLY_MOVED, EDIT, EDIT_MOVED, NR_STEPS };
 static const char *const step_name[NR_STEPS] = {
-	"read_ids", "parse", "resolve", "apply", "edit", "edit_moved",
+	"read_ids", "list_ids", "parse", "resolve", "apply", "apply_moved",
+	"edit", "edit_moved",
 };
 
 static double now_ms(void)
@@ -50,40 +53,44 @@ static void fail(const char *what, const char *why)
 }
 
 /*
- * An edit of d1 -> d0 (apply.c): ids from the state while sysfs lists
- * them (listed), checking those written; or, as when ids changed hands,
- * read from sysfs. Its time.
+ * The ids as an apply or an edit has them (apply.c): from the state while
+ * sysfs lists the same (listed), else read from sysfs, as when ids
+ * changed hands.
  */
+static void ids_of(const char *root, const struct policy_snapshot *s, bool listed,
+		   struct reach_ids *ids)
+{
+	if (listed ? reach_ids_of_owners(root, s->state.owners, ids) :
+		     reach_ids_read_ids(root, ids))
+		fail(root, listed ? "the ids are not those of the state" :
+				    "cannot read the ids");
+}
+
+/* An edit of d1 -> d0: its time. */
 static double edit(const char *root, const struct policy_snapshot *s, bool listed)
 {
 	struct txn_cells edit;
 	struct reach_ids ids;
-	struct id_set which = { 0 };
 	char err[1024];
 	double t0 = now_ms();
 
-	if (listed ? reach_ids_of_owners(root, s->state.owners, &ids) :
-		     reach_ids_read_ids(root, &ids))
-		fail(root, "cannot read the ids");
+	ids_of(root, s, listed, &ids);
 	if (txn_edit_cells(&s->state, &ids, "d1", "d0", P2PREACH_ALLOW_RW, false,
 			   &edit, err, sizeof(err)))
 		fail("edit d1 -> d0", err);
-	for (unsigned i = 0; listed && i < edit.n; i++) {
-		id_set_add(&which, edit.cell[i] / P2PREACH_MAX_DEVICES);
-		id_set_add(&which, edit.cell[i] % P2PREACH_MAX_DEVICES);
-	}
-	if (listed && reach_ids_confirm(root, &ids, &which))
-		fail(root, "the ids are not those of the state");
 	t0 = now_ms() - t0;
 	free(edit.cell);
 	reach_ids_free(&ids);
 	return t0;
 }
 
-/* One apply and the edits; their steps' times into t. */
-static void run(const char *root, const char *file, struct policy *p,
-		struct policy_snapshot *cur, struct policy_snapshot *next,
-		double t[NR_STEPS])
+/*
+ * An apply of file over cur into next; its steps' times into t, from
+ * reading (or listing) the ids to the last lookup.
+ */
+static void apply(const char *root, const char *file, struct policy *p, bool listed,
+		  struct policy_snapshot *cur, struct policy_snapshot *next,
+		  double t[NR_STEPS])
 {
 	struct reach_ids ids;
 	unsigned present = 0;
@@ -91,8 +98,7 @@ static void run(const char *root, const char *file, struct policy *p,
 	double t0, t1, t2, t3;
 
 	t0 = now_ms();
-	if (reach_ids_read(root, &ids))
-		fail(root, "cannot read the ids");
+	ids_of(root, cur, listed, &ids);
 	t1 = now_ms();
 	if (policy_file_parse(file, p, err, sizeof(err)))
 		fail(file, err);
@@ -106,11 +112,20 @@ static void run(const char *root, const char *file, struct policy *p,
 	reach_ids_free(&ids);
 	if (present != p->nr_devices)
 		fail(file, "names devices that have no ids");
-	t[READ] = t1 - t0;
+	t[listed ? LIST : READ] = t1 - t0;
 	t[PARSE] = t2 - t1;
 	t[RESOLVE] = t3 - t2;
-	t[APPLY] = t3 - t0;
+	t[listed ? APPLY : APPLY_MOVED] = t3 - t0;
+}
 
+/* The applies and edits of one round (the first apply reads the ids). */
+static void run(const char *root, const char *file, struct policy *p,
+		struct policy_snapshot *cur, struct policy_snapshot *next,
+		double t[NR_STEPS])
+{
+	apply(root, file, p, false, cur, next, t);
+	*cur = *next;
+	apply(root, file, p, true, cur, next, t);
 	t[EDIT] = edit(root, next, true);
 	t[EDIT_MOVED] = edit(root, next, false);
 }

@@ -58,12 +58,12 @@ BEGIN {
 				step[++nsteps] = kv[1]
 		}
 	}
-	printf "%-10s", "ids"
+	printf "%-12s", "ids"
 	for (i = 1; i <= n; i++)
 		printf " %10s", size[i]
 	printf " %12s\n", last " / " first
 	for (s = 1; s <= nsteps; s++) {
-		printf "%-10s", step[s]
+		printf "%-12s", step[s]
 		for (i = 1; i <= n; i++)
 			printf " %10.3f", ms[step[s], size[i]]
 		r = ms[step[s], first] > 0 ? ms[step[s], last] / ms[step[s], first] : 0

@@ -61,11 +61,14 @@ struct p2preach_alias {
  * device under the id (or none), its row and column go back to the
  * default before anything else: the kernel hands a removed id out again
  * only after a policy change, and p2preach changes nothing before that.
+ * ino tells registrations apart: sysfs gives the directory of each a new
+ * inode number, even the same device's under the same id.
  */
 struct p2preach_owner {
 	char dev_name[P2PREACH_NAME_LEN];
 	__u32 role;		/* P2PREACH_ROLE_*; NONE: nobody's */
 	__u32 index;		/* a provider's rank on its device */
+	__u64 ino;		/* of the id's directory in sysfs; 0: not known */
 };
 
 /*

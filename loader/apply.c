@@ -18,10 +18,20 @@ struct txn {
 
 /* What a transaction reads when it begins. */
 enum txn_read {
-	TXN_STATE,	/* p2p_state alone: t->cur.cells stay zero, no ids */
-	TXN_STATE_IDS,	/* and the ids, without the PCI paths */
+	TXN_STATE_IDS,	/* p2p_state and the ids: t->cur.cells stay zero */
 	TXN_ALL,	/* the matrix too, and the ids with the PCI paths */
 };
+
+/*
+ * The ids without the PCI paths: the state's while sysfs lists the same,
+ * which costs a pass over the ids directory and no read of its files.
+ */
+static int txn_ids(struct txn *t)
+{
+	int err = reach_ids_of_owners(REACH_SYSFS, t->cur.state.owners, &t->ids);
+
+	return err == -ESTALE ? reach_ids_load_ids(REACH_SYSFS, &t->ids) : err;
+}
 
 static int txn_begin(const char *pin_dir, enum txn_read what, struct txn **t)
 {
@@ -41,8 +51,8 @@ static int txn_begin(const char *pin_dir, enum txn_read what, struct txn **t)
 		}
 		if (!err && what == TXN_ALL)
 			err = reach_ids_load(REACH_SYSFS, &(*t)->ids);
-		else if (!err && what == TXN_STATE_IDS)
-			err = reach_ids_load_ids(REACH_SYSFS, &(*t)->ids);
+		else if (!err)
+			err = txn_ids(*t);
 		if (err)
 			policy_maps_close(&(*t)->m);
 	}
@@ -136,27 +146,14 @@ static unsigned new_ids(const struct policy_snapshot *s, const struct reach_ids 
 	return n;
 }
 
-/* The ids whose cells edit writes. */
-static void edit_ids(const struct txn_cells *edit, struct id_set *ids)
-{
-	memset(ids, 0, sizeof(*ids));
-	for (unsigned i = 0; i < edit->n; i++) {
-		id_set_add(ids, edit->cell[i] / P2PREACH_MAX_DEVICES);
-		id_set_add(ids, edit->cell[i] % P2PREACH_MAX_DEVICES);
-	}
-}
-
 /*
  * While no id changed hands, an edit writes its cells and reads nothing
- * else of the matrix: its cost does not grow with the matrix. With the
- * ids taken from p2p_state (listed), it first reads back those it
- * writes: -ESTALE, and nothing written, if one is not what the state says.
+ * else of the matrix: its cost does not grow with the matrix.
  */
 static int edit_in_place(struct txn *t, const char *cmd, const char *client,
-			 const char *provider, __u32 verdict, bool both, bool listed)
+			 const char *provider, __u32 verdict, bool both)
 {
 	struct txn_cells edit;
-	struct id_set ids;
 	char err[512];
 	int ret;
 
@@ -166,34 +163,8 @@ static int edit_in_place(struct txn *t, const char *cmd, const char *client,
 		log_err("%s: %s", cmd, err);
 		return ret;
 	}
-	if (listed) {
-		edit_ids(&edit, &ids);
-		ret = reach_ids_confirm(REACH_SYSFS, &t->ids, &ids);
-	}
-	if (!ret)
-		ret = policy_commit_cells(&t->m, &t->cur.state, &edit);
+	ret = policy_commit_cells(&t->m, &t->cur.state, &edit);
 	free(edit.cell);
-	return ret;
-}
-
-/*
- * An edit's ids, as cheaply as they can be had: from p2p_state while
- * sysfs lists the same ids (*listed), else read from sysfs.
- */
-static int edit_begin(const char *pin_dir, struct txn **t, bool *listed)
-{
-	int ret = txn_begin(pin_dir, TXN_STATE, t);
-
-	if (ret)
-		return ret;
-	ret = reach_ids_of_owners(REACH_SYSFS, (*t)->cur.state.owners, &(*t)->ids);
-	*listed = !ret;
-	if (ret == -ESTALE)
-		ret = reach_ids_load_ids(REACH_SYSFS, &(*t)->ids);
-	if (ret) {
-		txn_end(*t);
-		*t = NULL;
-	}
 	return ret;
 }
 
@@ -204,24 +175,13 @@ int apply_edit(const char *pin_dir, const char *cmd, const char *client,
 	struct policy *p = NULL;
 	char err[512];
 	struct txn *t;
-	bool listed;
 	int ret;
 
-	ret = edit_begin(pin_dir, &t, &listed);
+	ret = txn_begin(pin_dir, TXN_STATE_IDS, &t);
 	if (ret)
 		return ret;
-	if (listed) {
-		ret = edit_in_place(t, cmd, client, provider, verdict, both, true);
-		if (ret != -ESTALE)
-			goto out;
-		/* An id is not what the state says: read them all. */
-		reach_ids_free(&t->ids);
-		ret = reach_ids_load_ids(REACH_SYSFS, &t->ids);
-		if (ret)
-			goto out;
-	}
 	if (!txn_ids_moved(&t->cur.state, &t->ids)) {
-		ret = edit_in_place(t, cmd, client, provider, verdict, both, false);
+		ret = edit_in_place(t, cmd, client, provider, verdict, both);
 		goto out;
 	}
 	/* Ids to follow first: the whole matrix and the PCI paths, as the daemon would. */

@@ -176,6 +176,62 @@ static int open_from_program(struct policy_maps *m)
 	return 0;
 }
 
+/* A descriptor of the matrix now in slot 0. */
+static int current_matrix(const struct policy_maps *m)
+{
+	__u32 zero = 0, id;
+	int fd;
+
+	if (bpf_map_lookup_elem(m->policy, &zero, &id))
+		return -errno;
+	fd = bpf_map_get_fd_by_id(id);
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * The maps are laid out as this build lays them out: a policy loaded by
+ * another build (another version, or room for another number of ids) is
+ * left as it runs, and said so, rather than read or written wrongly.
+ */
+static int check_layout(const struct policy_maps *m)
+{
+	struct bpf_map_info mi;
+	__u32 len = sizeof(mi);
+	char why[128];
+	int fd;
+
+	memset(&mi, 0, sizeof(mi));
+	if (m->state < 0) {
+		/* Registered with bpftool, which makes no state: the matrix says. */
+	} else if (bpf_map_get_info_by_fd(m->state, &mi, &len)) {
+		return 0;
+	} else if (mi.value_size != sizeof(struct p2preach_state)) {
+		snprintf(why, sizeof(why), "its p2p_state holds %u bytes, this build's %zu",
+			 mi.value_size, sizeof(struct p2preach_state));
+		goto other;
+	}
+	fd = current_matrix(m);
+	if (fd < 0)
+		return 0;	/* the reads that follow say why */
+	len = sizeof(mi);
+	memset(&mi, 0, sizeof(mi));
+	if (bpf_map_get_info_by_fd(fd, &mi, &len) || mi.max_entries == P2PREACH_POLICY_CELLS) {
+		close(fd);
+		return 0;
+	}
+	close(fd);
+	snprintf(why, sizeof(why), "its matrix holds %u cells, this build's %d",
+		 mi.max_entries, P2PREACH_POLICY_CELLS);
+other:
+	if (m->pin_dir)
+		log_err("the policy pinned under %s was loaded by another build of p2preach (%s): detach it and load it again",
+			m->pin_dir, why);
+	else
+		log_err("the loaded policy comes from another build of p2preach (%s): detach it and load it again",
+			why);
+	return -EPROTO;
+}
+
 int policy_maps_open(struct policy_maps *m, const char *pin_dir)
 {
 	int err;
@@ -184,7 +240,13 @@ int policy_maps_open(struct policy_maps *m, const char *pin_dir)
 	m->pin_dir = NULL;
 	err = open_pinned(m, pin_dir);
 	if (!err)
+		err = check_layout(m);
+	if (!err)
 		return 0;
+	if (err == -EPROTO) {
+		policy_maps_close(m);
+		return err;
+	}
 	policy_maps_close(m);
 	if (err == -EACCES || err == -EPERM) {
 		log_err("cannot open the policy under %s: %s (needs root)",
@@ -197,6 +259,8 @@ int policy_maps_open(struct policy_maps *m, const char *pin_dir)
 		return err;
 	}
 	err = open_from_program(m);
+	if (!err)
+		err = check_layout(m);
 	if (err)
 		policy_maps_close(m);
 	return err;
@@ -209,18 +273,6 @@ void policy_maps_close(struct policy_maps *m)
 			close(*slot(m, i));
 		*slot(m, i) = -1;
 	}
-}
-
-/* A descriptor of the matrix now in slot 0. */
-static int current_matrix(const struct policy_maps *m)
-{
-	__u32 zero = 0, id;
-	int fd;
-
-	if (bpf_map_lookup_elem(m->policy, &zero, &id))
-		return -errno;
-	fd = bpf_map_get_fd_by_id(id);
-	return fd < 0 ? -errno : fd;
 }
 
 /*

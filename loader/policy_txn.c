@@ -12,6 +12,7 @@
 bool txn_owner_is(const struct p2preach_owner *o, const struct reach_id *e)
 {
 	return o->role == e->role && o->index == e->index &&
+	       (!o->ino || !e->ino || o->ino == e->ino) &&
 	       !strncmp(o->dev_name, e->dev_name, sizeof(o->dev_name));
 }
 
@@ -22,6 +23,7 @@ static void own(struct p2preach_owner *o, const struct reach_id *e)
 		return;
 	o->role = e->role;
 	o->index = e->index;
+	o->ino = e->ino;
 	snprintf(o->dev_name, sizeof(o->dev_name), "%s", e->dev_name);
 }
 

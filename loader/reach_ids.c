@@ -195,6 +195,7 @@ int reach_ids_read_ids(const char *sysfs_root, struct reach_ids *t)
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.' || !read_entry(t, dirfd(d), de->d_name, &e))
 			continue;
+		e.ino = de->d_ino;
 		more = realloc(t->id, (t->n + 1) * sizeof(*more));
 		if (!more) {
 			closedir(d);
@@ -213,77 +214,57 @@ int reach_ids_read_ids(const char *sysfs_root, struct reach_ids *t)
 int reach_ids_of_owners(const char *sysfs_root, const struct p2preach_owner *owners,
 			struct reach_ids *t)
 {
-	struct id_set listed = { 0 }, owned = { 0 };
-	bool other = false;
+	/* 0 for an id not listed: sysfs gives no directory inode number 0. */
+	__u64 *listed = calloc(P2PREACH_MAX_DEVICES, sizeof(*listed));
+	bool same = listed != NULL;
 	struct dirent *de;
 	unsigned n = 0;
 	DIR *d;
 	__u32 id;
 
 	memset(t, 0, sizeof(*t));
+	if (!listed)
+		return -ENOMEM;
 	d = open_ids_dir(sysfs_root);
-	if (d) {
-		/* Names only: one pass over the directory, no file of any id. */
-		while ((de = readdir(d))) {
-			if (de->d_name[0] == '.')
-				continue;
-			if (reach_parse_number(de->d_name, &id) && id < P2PREACH_MAX_DEVICES)
-				id_set_add(&listed, id);
-			else
-				other = true;
-		}
-		closedir(d);
-	}
-	for (id = 0; id < P2PREACH_MAX_DEVICES; id++) {
-		if (owners[id].role == P2PREACH_ROLE_NONE)
+	/* Names and inode numbers only: no file of any id is read. */
+	while (d && same && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
 			continue;
-		id_set_add(&owned, id);
-		n++;
+		if (reach_parse_number(de->d_name, &id) && id < P2PREACH_MAX_DEVICES && de->d_ino)
+			listed[id] = de->d_ino;
+		else
+			same = false;
 	}
-	if (other || memcmp(&listed, &owned, sizeof(listed)))
+	if (d)
+		closedir(d);
+	for (id = 0; same && id < P2PREACH_MAX_DEVICES; id++) {
+		if (owners[id].role == P2PREACH_ROLE_NONE)
+			same = !listed[id];
+		else
+			same = listed[id] == owners[id].ino;
+		n += owners[id].role != P2PREACH_ROLE_NONE;
+	}
+	free(listed);
+	if (!same)
 		return -ESTALE;
 	t->id = calloc(n ? n : 1, sizeof(*t->id));
 	if (!t->id)
 		return -ENOMEM;
-	for_each_id(&owned, i) {
-		struct reach_id *e = &t->id[t->n++];
+	for (id = 0; id < P2PREACH_MAX_DEVICES; id++) {
+		struct reach_id *e = &t->id[t->n];
 
-		e->id = i;
-		e->role = owners[i].role;
-		e->index = owners[i].index;
-		memcpy(e->dev_name, owners[i].dev_name, sizeof(e->dev_name));
+		if (owners[id].role == P2PREACH_ROLE_NONE)
+			continue;
+		e->id = id;
+		e->role = owners[id].role;
+		e->index = owners[id].index;
+		e->ino = owners[id].ino;
+		memcpy(e->dev_name, owners[id].dev_name, sizeof(e->dev_name));
 		e->dev_name[sizeof(e->dev_name) - 1] = '\0';
+		t->n++;
 	}
 	index_by_name(t);
 	return 0;
-}
-
-int reach_ids_confirm(const char *sysfs_root, const struct reach_ids *t,
-		      const struct id_set *which)
-{
-	struct reach_ids scratch = { 0 };
-	struct reach_id e;
-	char entry[16];
-	int ret = 0;
-	DIR *d;
-
-	d = open_ids_dir(sysfs_root);
-	if (!d)
-		return -ESTALE;
-	for_each_id(which, id) {
-		const struct reach_id *want = reach_ids_find(t, id);
-
-		snprintf(entry, sizeof(entry), "%u", id);
-		if (!want || !read_entry(&scratch, dirfd(d), entry, &e) ||
-		    e.role != want->role || e.index != want->index ||
-		    strcmp(e.dev_name, want->dev_name)) {
-			ret = -ESTALE;
-			break;
-		}
-	}
-	closedir(d);
-	reach_ids_free(&scratch);
-	return ret;
 }
 
 int reach_ids_read(const char *sysfs_root, struct reach_ids *t)

@@ -25,6 +25,8 @@ struct reach_id {
 	__u32 role;	/* P2PREACH_ROLE_CLIENT or P2PREACH_ROLE_PROVIDER */
 	__u32 index;	/* a provider's rank among its device's; 0 for a client */
 	char dev_name[P2PREACH_NAME_LEN];
+	/* Its directory's inode number: another for each registration; 0: not known. */
+	__u64 ino;
 };
 
 /*
@@ -64,23 +66,16 @@ int reach_ids_load_ids(const char *sysfs_root, struct reach_ids *t);
 void reach_ids_free(struct reach_ids *t);
 
 /*
- * t: the ids owners (p2p_state's) records, if sysfs lists exactly those
- * ids: the directory's entries, none of the files in them. Listing the
- * same ids means none changed hands, because an id removed stays reserved
- * until the next announced change, and the loader follows the ids before
- * each it announces. 0; -ESTALE when the lists differ (or an entry is not
- * an id of the matrix): read the ids then; -ENOMEM. t has no PCI devices.
+ * t: the ids owners (p2p_state's) records, if sysfs lists exactly those,
+ * each under the directory inode number recorded: one pass over the
+ * directory, none of the files in it. Sysfs gives every registration's
+ * directory a new inode number, so the same list means that no id
+ * changed hands. 0; -ESTALE when the lists differ (or an entry is not an
+ * id of the matrix, or an owner has no inode number): read the ids then;
+ * -ENOMEM. t has no PCI devices.
  */
 int reach_ids_of_owners(const char *sysfs_root, const struct p2preach_owner *owners,
 			struct reach_ids *t);
-/*
- * Do the ids of which read in sysfs as t says they are? 0, or -ESTALE.
- * What an edit of ids from reach_ids_of_owners() checks of those it
- * writes, in case a change announced by anything else (bpftool) let an id
- * be given again.
- */
-int reach_ids_confirm(const char *sysfs_root, const struct reach_ids *t,
-		      const struct id_set *which);
 
 const struct reach_id *reach_ids_find(const struct reach_ids *t, __u32 id);
 /* Forget id (its remove event came before its directory went). */

@@ -159,6 +159,28 @@ static void test_follow(void **state)
 	assert_int_equal(cell(&f->next, 4, 7), R);
 }
 
+/*
+ * The same device registered again under the same id (its directory has
+ * another inode number) is a new device: its cells start from the file.
+ */
+static void test_follow_registered_again(void **state)
+{
+	struct fixture *f = *state;
+
+	applied(f);
+	assert_int_equal(f->cur.state.owners[5].ino, reach_ids_find(&f->ids, 5)->ino);
+	assert_false(txn_ids_moved(&f->cur.state, &f->ids));
+	f->cur.cells[p2preach_cell(0, 5)] = R;	/* a CLI edit */
+	f->ids.id[5].ino++;			/* id 5: another registration */
+	assert_true(txn_ids_moved(&f->cur.state, &f->ids));
+	assert_int_equal(txn_follow(&f->cur, &f->pol, &f->ids, NULL, &f->next), 1);
+	assert_int_equal(cell(&f->next, 0, 5), W);	/* the file's, not the edit */
+	assert_int_equal(f->next.state.owners[5].ino, f->ids.id[5].ino);
+	/* An owner of a state that recorded no inode number is not moved by it. */
+	f->cur.state.owners[5].ino = 0;
+	assert_false(txn_ids_moved(&f->cur.state, &f->ids));
+}
+
 /* Edits, one after the other, each on the snapshot the last one made. */
 static const struct {
 	const char *client, *provider;
@@ -309,6 +331,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_apply, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_follow_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_follow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_follow_registered_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_diff, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live_edits_of_a_file, setup, teardown),

@@ -25,11 +25,11 @@
 static void test_read_good(void **state)
 {
 	static const struct reach_id want[] = {
-		{ 0, C, 0, "hmm_dmirror0" }, { 1, P, 0, "hmm_dmirror0" },
-		{ 2, C, 0, "hmm_dmirror1" }, { 3, P, 0, "hmm_dmirror1" },
-		{ 4, C, 0, "0000:3b:00.0" }, { 5, P, 0, "0000:3b:00.0" },
-		{ 6, P, 1, "0000:3b:00.0" }, { 7, P, 0, "0000:5e:00.0" },
-		{ 70, C, 0, "0000:5e:00.0" },
+		{ 0, C, 0, "hmm_dmirror0", 0 }, { 1, P, 0, "hmm_dmirror0", 0 },
+		{ 2, C, 0, "hmm_dmirror1", 0 }, { 3, P, 0, "hmm_dmirror1", 0 },
+		{ 4, C, 0, "0000:3b:00.0", 0 }, { 5, P, 0, "0000:3b:00.0", 0 },
+		{ 6, P, 1, "0000:3b:00.0", 0 }, { 7, P, 0, "0000:5e:00.0", 0 },
+		{ 70, C, 0, "0000:5e:00.0", 0 },
 	};
 	struct reach_ids t;
 
@@ -251,6 +251,7 @@ static void owners_of(const struct reach_ids *t, struct p2preach_owner *owners)
 			continue;
 		o->role = t->id[i].role;
 		o->index = t->id[i].index;
+		o->ino = t->id[i].ino;
 		memcpy(o->dev_name, t->id[i].dev_name, sizeof(o->dev_name));
 	}
 }
@@ -321,49 +322,40 @@ static void test_of_owners(void **state)
 	reach_ids_free(&full);
 }
 
-/* The ids an edit writes must read in sysfs as the state says. */
-static void test_confirm(void **state)
+/*
+ * An id registered again, even for the same device, has a new directory
+ * and so another inode number; a state that recorded none is not taken.
+ */
+static void test_of_owners_ino(void **state)
 {
 	struct p2preach_owner owners[P2PREACH_MAX_DEVICES];
-	struct id_set which = { 0 };
 	struct reach_ids full, t;
-	char *root = good_in_matrix();
+	char *root = good_in_matrix(), cmd[512];
 
 	(void)state;
 	assert_int_equal(reach_ids_read_ids(root, &full), 0);
+	for (unsigned i = 0; i < full.n; i++)
+		assert_true(full.id[i].ino);
 	owners_of(&full, owners);
-	assert_int_equal(reach_ids_of_owners(root, owners, &t), 0);
-	id_set_add(&which, 0);
-	id_set_add(&which, 5);
-	id_set_add(&which, 6);
-	assert_int_equal(reach_ids_confirm(root, &t, &which), 0);
-	reach_ids_free(&t);
+	owners[6].ino++;
+	assert_int_equal(reach_ids_of_owners(root, owners, &t), -ESTALE);
+	owners_of(&full, owners);
+	owners[6].ino = 0;
+	assert_int_equal(reach_ids_of_owners(root, owners, &t), -ESTALE);
 
-	/* Id 6 was given again, to another device, a provider as well. */
-	snprintf(owners[6].dev_name, sizeof(owners[6].dev_name), "0000:af:00.0");
-	assert_int_equal(reach_ids_of_owners(root, owners, &t), 0);
-	assert_int_equal(reach_ids_confirm(root, &t, &which), -ESTALE);
-	id_set_del(&which, 6);
-	assert_int_equal(reach_ids_confirm(root, &t, &which), 0);
-	reach_ids_free(&t);
-
-	/* Another rank, or another role. */
+	/* Id 6 goes and comes back the same: a new directory. */
+	snprintf(cmd, sizeof(cmd), "cd %s/" REACH_IDS_DIR " && mkdir 6.new && cp 6/* 6.new/ && "
+		 "mkdir hold && mv 6 hold/ && mv 6.new 6", root);
+	assert_int_equal(system(cmd), 0);
 	owners_of(&full, owners);
-	owners[5].index = 1;
-	assert_int_equal(reach_ids_of_owners(root, owners, &t), 0);
-	assert_int_equal(reach_ids_confirm(root, &t, &which), -ESTALE);
-	reach_ids_free(&t);
-	owners_of(&full, owners);
-	owners[0].role = P;
-	assert_int_equal(reach_ids_of_owners(root, owners, &t), 0);
-	assert_int_equal(reach_ids_confirm(root, &t, &which), -ESTALE);
-	reach_ids_free(&t);
-
-	/* An id that is not in t at all. */
-	id_set_add(&which, 9);
+	assert_int_equal(reach_ids_of_owners(root, owners, &t), -ESTALE);
+	reach_ids_free(&full);
+	snprintf(cmd, sizeof(cmd), "rm -r %s/" REACH_IDS_DIR "/hold", root);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(reach_ids_read_ids(root, &full), 0);
 	owners_of(&full, owners);
 	assert_int_equal(reach_ids_of_owners(root, owners, &t), 0);
-	assert_int_equal(reach_ids_confirm(root, &t, &which), -ESTALE);
+	assert_int_equal(t.n, 8);
 	reach_ids_free(&t);
 	reach_ids_free(&full);
 	rm_tree(root);
@@ -380,7 +372,7 @@ int main(void)
 		cmocka_unit_test(test_select_index),
 		cmocka_unit_test(test_id_name),
 		cmocka_unit_test(test_of_owners),
-		cmocka_unit_test(test_confirm),
+		cmocka_unit_test(test_of_owners_ino),
 	};
 
 	return cmocka_run_group_tests_name("reach_ids", tests, NULL, NULL) ? 1 : 0;

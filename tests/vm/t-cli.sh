@@ -212,6 +212,29 @@ check "the new ids get the file's verdicts, not the edit made for those that wen
 check "the next edit finds them" "gpu1 -> gpu0: deny" $P deny gpu1 gpu0
 check "and test_hmm follows it" none probe $D1 $D0
 
+# Pins of another build (another version, or room for another number of
+# ids) are refused with what differs, and the running policy is untouched.
+O=/sys/fs/bpf/other
+mkdir -p $O
+$BT map pin pinned /sys/fs/bpf/p2preach/policy $O/policy
+$BT map pin pinned /sys/fs/bpf/p2preach/stats $O/stats
+$BT map create $O/state type array key 4 value 8 entries 1 name p2p_state
+state_size=$($BT -j map show pinned /sys/fs/bpf/p2preach/state | python3 -c 'import json,sys; print(json.load(sys.stdin)["bytes_value"])')
+check_fails "an edit through pins of another build's state is refused" 1 \
+	"p2preach: the policy pinned under $O was loaded by another build of p2preach (its p2p_state holds 8 bytes, this build's $state_size): detach it and load it again" \
+	$P allow $D0 $D1 rw --pin-dir $O
+rm $O/state $O/policy
+$BT map pin pinned /sys/fs/bpf/p2preach/state $O/state
+$BT map create $O/small type array key 4 value 4 entries 16 name small
+$BT map create $O/policy type array_of_maps key 4 value 4 entries 1 name p2p_policy \
+	inner_map pinned $O/small
+$BT map update pinned $O/policy key 0 0 0 0 value pinned $O/small
+check_fails "and through pins of another build's matrix" 1 \
+	"p2preach: the policy pinned under $O was loaded by another build of p2preach (its matrix holds 16 cells, this build's $(( 64 * 64 + 1 ))): detach it and load it again" \
+	$P deny $D0 $D1 --pin-dir $O
+rm -r $O
+check "the running policy is untouched" remote-rw probe $D0 $D1
+
 check_fails "a pin directory off bpffs is refused" 1 \
 	"p2preach: /tmp/notbpf is not on a BPF filesystem, so nothing pinned there would stay (mount -t bpf bpf /sys/fs/bpf)" \
 	$P load --pin-dir /tmp/notbpf
