@@ -188,28 +188,38 @@ int policy_ids_of(const struct policy *p, const struct reach_ids *t,
 int policy_ids_by_line(const struct policy *p, const struct reach_ids *t,
 		       struct policy_ids *out)
 {
-	__u32 *first = calloc(p->nr_devices ? p->nr_devices : 1, sizeof(*first));
+	unsigned n = p->nr_devices ? p->nr_devices : 1;
+	__u32 *first = calloc(n, sizeof(*first));
+	/* The lines naming a whole device, chained from the device's first line. */
+	int *whole = malloc(n * sizeof(*whole)), *next = malloc(n * sizeof(*next));
 	char dev[P2PREACH_NAME_LEN];
 	int rank;
 
-	if (!first || first_of_devices(p, first)) {
+	if (!first || !whole || !next || first_of_devices(p, first)) {
 		free(first);
+		free(whole);
+		free(next);
 		return -ENOMEM;
 	}
+	for (unsigned i = 0; i < p->nr_devices; i++)
+		whole[i] = -1;
 	for (unsigned i = 0; i < p->nr_devices; i++) {
-		start(p, i, t, first[i], &out[i], dev, &rank);
+		bool whole_device = start(p, i, t, first[i], &out[i], dev, &rank) && rank < 0;
+
 		id_set_add(&out[i].clients, out[i].device);
 		id_set_add(&out[i].providers, i);
+		if (!whole_device)
+			continue;
+		next[i] = whole[out[i].device];
+		whole[out[i].device] = i;
 	}
 	/* A device's name covers the lines of its other memories too. */
-	for (unsigned i = 0; i < p->nr_devices; i++) {
-		if (!device_part(p, i, dev, &rank) || rank >= 0)
-			continue;
-		for (unsigned j = 0; j < p->nr_devices; j++)
-			if (j != i && out[j].device == out[i].device)
-				id_set_add(&out[i].providers, j);
-	}
+	for (unsigned j = 0; j < p->nr_devices; j++)
+		for (int i = whole[out[j].device]; i >= 0; i = next[i])
+			id_set_add(&out[i].providers, j);
 	free(first);
+	free(whole);
+	free(next);
 	return 0;
 }
 

@@ -459,7 +459,7 @@ static void test_ids_by_line(void **state)
 		"deny * -> gpu3\n"
 		"allow tile1 -> gpu0\n"
 		"allow * -> * up to PIX\n");
-	policy_ids_by_line(&pol, &t, ids);
+	assert_int_equal(policy_ids_by_line(&pol, &t, ids), 0);
 	assert_int_equal(ids[2].device, 0);
 	assert_true(id_set_has(&ids[2].clients, 0));	/* tile1 accesses as gpu3 */
 	assert_true(id_set_has(&ids[0].providers, 0) && id_set_has(&ids[0].providers, 2));
