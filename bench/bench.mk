@@ -45,6 +45,9 @@ $(BB)/loader-scale: $(BENCH_OBJ)/bench/loader-scale.o $(BENCH_OBJ)/libp2preach.a
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -ljson-c -o $@
 
+# The VM tests use this build as "another build" of p2preach (an upgrade).
+vm-tests: $(BB)/p2preach
+
 .PHONY: bench-loader
 bench-loader: $(BB)/loader-scale
 	$(Q)bench/loader-scale.sh $<

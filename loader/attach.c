@@ -7,6 +7,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "apply.h"
 #include "attach.h"
 #include "log.h"
 #include "pins.h"
@@ -95,13 +96,16 @@ static int set_pin(struct p2preach_bpf *skel, const char *pin_dir,
 	return err;
 }
 
-static int load_and_pin(const char *pin_dir)
+/*
+ * The policy object loaded, its maps pinned under dir as they are
+ * created; not attached. On failure nothing is left pinned there.
+ */
+static int load_maps(const char *dir, struct p2preach_bpf **out)
 {
 	struct p2preach_bpf *skel;
-	struct bpf_link *link = NULL;
-	char path[4096];
 	int err;
 
+	*out = NULL;
 	skel = p2preach_bpf__open();
 	if (!skel) {
 		err = -errno;
@@ -109,19 +113,37 @@ static int load_and_pin(const char *pin_dir)
 		return err;
 	}
 	for (size_t i = 0; i < nr_pinned_maps; i++) {
-		err = set_pin(skel, pin_dir, pinned_maps[i].map, pinned_maps[i].pin);
+		err = set_pin(skel, dir, pinned_maps[i].map, pinned_maps[i].pin);
 		if (err)
-			goto out;
+			goto fail;
 	}
 	/* The first matrix; each swap pins its successor (policy_maps.c). */
-	err = set_pin(skel, pin_dir, MATRIX_MAP, PIN_MATRIX);
+	err = set_pin(skel, dir, MATRIX_MAP, PIN_MATRIX);
 	if (err)
-		goto out;
+		goto fail;
 	err = p2preach_bpf__load(skel);
 	if (err) {
 		log_err("cannot load the policy: %s", strerror(-err));
-		goto unpin;
+		unpin_all(dir);
+		goto fail;
 	}
+	*out = skel;
+	return 0;
+fail:
+	p2preach_bpf__destroy(skel);
+	return err;
+}
+
+static int load_and_pin(const char *pin_dir)
+{
+	struct p2preach_bpf *skel;
+	struct bpf_link *link = NULL;
+	char path[4096];
+	int err;
+
+	err = load_maps(pin_dir, &skel);
+	if (err)
+		return err;
 	link = bpf_map__attach_struct_ops(skel->maps.p2preach);
 	if (!link) {
 		err = -errno;
@@ -164,8 +186,8 @@ int policy_attach_or_adopt(const char *pin_dir, bool *adopted)
 	if (live_link(pin_dir)) {
 		struct policy_maps m;
 
-		err = policy_maps_open(&m, pin_dir);
-
+		/* Another build's: quietly, the caller puts this one in its place. */
+		err = policy_maps_open_build(&m, pin_dir);
 		if (err)
 			return err;
 		policy_maps_close(&m);
@@ -175,6 +197,65 @@ int policy_attach_or_adopt(const char *pin_dir, bool *adopted)
 	/* Leftovers of a detached policy or an interrupted load. */
 	unpin_all(pin_dir);
 	return load_and_pin(pin_dir);
+}
+
+int policy_replace(const char *pin_dir, const char *file, const struct policy *p)
+{
+	char next[4096], from[4096], to[4096];
+	struct bpf_link *link = NULL;
+	struct p2preach_bpf *skel;
+	int err;
+
+	if ((size_t)snprintf(next, sizeof(next), "%s-next", pin_dir) >= sizeof(next))
+		return -ENAMETOOLONG;
+	/* What an interrupted replacement left: libbpf would reuse those maps. */
+	unpin_all(next);
+	if (mkdir(next, 0700) && errno != EEXIST) {
+		err = -errno;
+		log_err("cannot create %s: %s", next, strerror(errno));
+		return err;
+	}
+	err = load_maps(next, &skel);
+	if (err)
+		goto out;
+	/* The file's verdicts are in the new maps before any decision reads them. */
+	err = apply_policy(next, file, p);
+	if (!err)
+		err = pin_path(from, sizeof(from), pin_dir, PIN_LINK);
+	if (!err) {
+		/* libbpf fills the struct_ops map's value, then updates the link. */
+		link = bpf_link__open(from);
+		err = link ? bpf_link__update_map(link, skel->maps.p2preach) : -errno;
+		if (err)
+			log_err("cannot put this build's policy in place of the one pinned under %s: %s",
+				pin_dir, strerror(-err));
+	}
+	if (err) {
+		unpin_all(next);
+		goto destroy;
+	}
+	/*
+	 * The link runs this build's policy now. A pin that fails to move
+	 * leaves that of the other build, and the next open says so again.
+	 */
+	for (size_t i = 0; i <= nr_pinned_maps; i++) {
+		const char *pin = i < nr_pinned_maps ? pinned_maps[i].pin : PIN_MATRIX;
+
+		if (pin_path(from, sizeof(from), next, pin) || pin_path(to, sizeof(to), pin_dir, pin))
+			continue;
+		if (rename(from, to) && !err) {
+			err = -errno;
+			log_err("cannot move %s to %s: %s", from, to, strerror(errno));
+		}
+	}
+	unpin_all(next);
+destroy:
+	/* Opened from its pin, the link is only closed: the pin holds it. */
+	bpf_link__destroy(link);
+	p2preach_bpf__destroy(skel);
+out:
+	rmdir(next);
+	return err;
 }
 
 int policy_detach(const char *pin_dir)

@@ -14,6 +14,27 @@
 #include "log.h"
 #include "verdict.h"
 
+/*
+ * Another build's policy is in force (an upgrade): this build's takes its
+ * place through the same link, with the file's verdicts from the start.
+ */
+static int load_over_other_build(const struct cli *c, struct policy *p)
+{
+	int err;
+
+	if (!p) {
+		log_err("the policy pinned under %s comes from another build of p2preach: give load the policy file, and this build's takes its place with the file's verdicts",
+			c->pin_dir);
+		return -EPROTO;
+	}
+	err = policy_replace(c->pin_dir, c->file, p);
+	if (!err && !c->json)
+		printf("policy of another build replaced, pinned under %s\napplied %s\n",
+		       c->pin_dir, c->file);
+	free(p);
+	return err;
+}
+
 int cmd_load(const struct cli *c)
 {
 	struct policy *p = NULL;
@@ -27,6 +48,8 @@ int cmd_load(const struct cli *c)
 	}
 	if (!err)
 		err = policy_attach_or_adopt(c->pin_dir, &adopted);
+	if (err == -EPROTO)
+		return load_over_other_build(c, p);
 	if (!err && adopted) {
 		log_err("a policy is already attached and pinned under %s", c->pin_dir);
 		err = -EEXIST;

@@ -111,6 +111,32 @@ static bool file_unchanged(const struct daemon *d, unsigned *edits)
 }
 
 /*
+ * Another build's policy is in force (the package was upgraded): this
+ * build's takes its place through the same link, with the file's
+ * verdicts from the start. Without a file it cannot: the old one stays.
+ */
+static int replace_other_build(struct daemon *d)
+{
+	const struct cli *c = d->c;
+	char msg[1024];
+	int err;
+
+	err = policy_file_parse(c->config, d->parsed, msg, sizeof(msg));
+	if (err) {
+		log_err("%s", msg);
+		log_err("the policy of another build of p2preach pinned under %s stays in force until this one can apply its file",
+			c->pin_dir);
+		return err;
+	}
+	err = policy_replace(c->pin_dir, c->config, d->parsed);
+	if (err)
+		return err;
+	log_info("replaced the policy of another build pinned under %s, and applied %s: %u devices, %u rules",
+		 c->pin_dir, c->config, d->parsed->nr_devices, d->parsed->nr_rules);
+	return 0;
+}
+
+/*
  * Attach if needed (someone may have detached us), then apply the file,
  * under one hold of the lock: no edit comes between the two. keep_live:
  * a policy adopted from the pins stays as it is when the file has not
@@ -130,6 +156,12 @@ static int reload(struct daemon *d, bool keep_live)
 	if (lock < 0)
 		return lock;
 	err = policy_attach_or_adopt(c->pin_dir, &adopted);
+	if (err == -EPROTO) {
+		err = replace_other_build(d);
+		if (!err)
+			in_force(d);
+		goto out;
+	}
 	if (err)
 		goto out;
 	if (!adopted || keep_live)

@@ -193,7 +193,7 @@ static int current_matrix(const struct policy_maps *m)
  * another build (another version, or room for another number of ids) is
  * left as it runs, and said so, rather than read or written wrongly.
  */
-static int check_layout(const struct policy_maps *m)
+static int check_layout(const struct policy_maps *m, bool quiet)
 {
 	struct bpf_map_info mi;
 	__u32 len = sizeof(mi);
@@ -223,16 +223,18 @@ static int check_layout(const struct policy_maps *m)
 	snprintf(why, sizeof(why), "its matrix holds %u cells, this build's %d",
 		 mi.max_entries, P2PREACH_POLICY_CELLS);
 other:
+	if (quiet)
+		return -EPROTO;
 	if (m->pin_dir)
-		log_err("the policy pinned under %s was loaded by another build of p2preach (%s): detach it and load it again",
+		log_err("the policy pinned under %s was loaded by another build of p2preach (%s): `p2preach load FILE` or the daemon puts this build's in its place",
 			m->pin_dir, why);
 	else
-		log_err("the loaded policy comes from another build of p2preach (%s): detach it and load it again",
+		log_err("the loaded policy comes from another build of p2preach (%s): detach it and load this build's",
 			why);
 	return -EPROTO;
 }
 
-int policy_maps_open(struct policy_maps *m, const char *pin_dir)
+static int maps_open(struct policy_maps *m, const char *pin_dir, bool quiet)
 {
 	int err;
 
@@ -240,7 +242,7 @@ int policy_maps_open(struct policy_maps *m, const char *pin_dir)
 	m->pin_dir = NULL;
 	err = open_pinned(m, pin_dir);
 	if (!err)
-		err = check_layout(m);
+		err = check_layout(m, quiet);
 	if (!err)
 		return 0;
 	if (err == -EPROTO) {
@@ -260,10 +262,20 @@ int policy_maps_open(struct policy_maps *m, const char *pin_dir)
 	}
 	err = open_from_program(m);
 	if (!err)
-		err = check_layout(m);
+		err = check_layout(m, quiet);
 	if (err)
 		policy_maps_close(m);
 	return err;
+}
+
+int policy_maps_open(struct policy_maps *m, const char *pin_dir)
+{
+	return maps_open(m, pin_dir, false);
+}
+
+int policy_maps_open_build(struct policy_maps *m, const char *pin_dir)
+{
+	return maps_open(m, pin_dir, true);
 }
 
 void policy_maps_close(struct policy_maps *m)

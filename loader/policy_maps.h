@@ -25,6 +25,11 @@ struct policy_maps {
  * negative errno, with a message on stderr.
  */
 int policy_maps_open(struct policy_maps *m, const char *pin_dir);
+/*
+ * The same, but -EPROTO without a message when the maps come from another
+ * build of p2preach (another version, or room for another number of ids).
+ */
+int policy_maps_open_build(struct policy_maps *m, const char *pin_dir);
 void policy_maps_close(struct policy_maps *m);
 
 /*

@@ -46,7 +46,7 @@ UNIT_SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 
 .PHONY: unit unit-san
 unit: $(UNIT_TESTS)
-	@$(call unit_run,$(UNIT_TESTS) tests/unit/promtool.sh)
+	@$(call unit_run,$(UNIT_TESTS) tests/unit/promtool.sh tests/unit/bench-patch.sh)
 
 unit-san: $(UNIT_SAN_TESTS)
 	@export $(UNIT_SAN_ENV); $(call unit_run,$(UNIT_SAN_TESTS))

@@ -221,7 +221,7 @@ $BT map pin pinned /sys/fs/bpf/p2preach/stats $O/stats
 $BT map create $O/state type array key 4 value 8 entries 1 name p2p_state
 state_size=$($BT -j map show pinned /sys/fs/bpf/p2preach/state | python3 -c 'import json,sys; print(json.load(sys.stdin)["bytes_value"])')
 check_fails "an edit through pins of another build's state is refused" 1 \
-	"p2preach: the policy pinned under $O was loaded by another build of p2preach (its p2p_state holds 8 bytes, this build's $state_size): detach it and load it again" \
+	"p2preach: the policy pinned under $O was loaded by another build of p2preach (its p2p_state holds 8 bytes, this build's $state_size): \`p2preach load FILE\` or the daemon puts this build's in its place" \
 	$P allow $D0 $D1 rw --pin-dir $O
 rm $O/state $O/policy
 $BT map pin pinned /sys/fs/bpf/p2preach/state $O/state
@@ -230,10 +230,31 @@ $BT map create $O/policy type array_of_maps key 4 value 4 entries 1 name p2p_pol
 	inner_map pinned $O/small
 $BT map update pinned $O/policy key 0 0 0 0 value pinned $O/small
 check_fails "and through pins of another build's matrix" 1 \
-	"p2preach: the policy pinned under $O was loaded by another build of p2preach (its matrix holds 16 cells, this build's $(( 64 * 64 + 1 ))): detach it and load it again" \
+	"p2preach: the policy pinned under $O was loaded by another build of p2preach (its matrix holds 16 cells, this build's $(( 64 * 64 + 1 ))): \`p2preach load FILE\` or the daemon puts this build's in its place" \
 	$P deny $D0 $D1 --pin-dir $O
 rm -r $O
 check "the running policy is untouched" remote-rw probe $D0 $D1
+
+# An upgrade by hand: the policy in force comes from another build (the
+# bench build, room for 1,024 ids); load with the file puts this build's
+# in its place through the same link.
+$P detach >/dev/null
+$R/bench/p2preach load /tmp/policy.conf >/dev/null
+other_size=$($BT -j map show pinned /sys/fs/bpf/p2preach/state | python3 -c 'import json,sys; print(json.load(sys.stdin)["bytes_value"])')
+link=$($BT -j link show pinned /sys/fs/bpf/p2preach/link | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+check_fails "an edit of another build's policy says what to do" 1 \
+	"p2preach: the policy pinned under /sys/fs/bpf/p2preach was loaded by another build of p2preach (its p2p_state holds $other_size bytes, this build's $state_size): \`p2preach load FILE\` or the daemon puts this build's in its place" \
+	$P allow $D0 $D1 rw
+check_fails "load without a file cannot replace it" 1 \
+	"p2preach: the policy pinned under /sys/fs/bpf/p2preach comes from another build of p2preach: give load the policy file, and this build's takes its place with the file's verdicts" \
+	$P load
+check "another build's verdicts stay in force" remote-read probe $D1 $D0
+check "load with the file replaces it" "policy of another build replaced, pinned under /sys/fs/bpf/p2preach
+applied /tmp/policy.conf" $P load /tmp/policy.conf
+check_json "through the same link" "j['link_id'] == $link and j['source'] == '/tmp/policy.conf'" $P status --json
+check "with the file's verdicts" "remote-read none" \
+	sh -c "echo \$($R/tests/peer_access probe $D1 $D0) \$($R/tests/peer_access probe $D0 $D1)"
+check "and edits work" "gpu0 -> gpu1: rw" $P allow gpu0 gpu1 rw
 
 check_fails "a pin directory off bpffs is refused" 1 \
 	"p2preach: /tmp/notbpf is not on a BPF filesystem, so nothing pinned there would stay (mount -t bpf bpf /sys/fs/bpf)" \

@@ -2,7 +2,8 @@
 # p2preach daemon without systemd: readiness notification, SIGHUP reload,
 # a broken file rejected with the old policy kept, the kernel's id events
 # followed through a real test_hmm reload, kill -9 with the policy still
-# enforced, and a restart that adopts the pins.
+# enforced, a restart that adopts the pins, and an upgrade that replaces
+# another build's policy.
 . "$P2PREACH_ROOT/tests/vm/lib.sh"
 T=daemon
 D0=hmm_dmirror0 D1=hmm_dmirror1
@@ -182,6 +183,38 @@ else
 fi
 check "still the file's verdicts" remote-read probe $D0 $D1
 mv $CONF.away $CONF
+kill -TERM $daemon
+wait $daemon
+
+# An upgrade: the policy in force comes from another build of p2preach
+# (the bench build, with room for 1,024 ids, stands for another version).
+# The daemon of this one puts its own in place through the same link,
+# with the file's verdicts from the start: enforcement never lapses.
+$P detach >/dev/null
+$R/bench/p2preach load $CONF >/dev/null
+check "another build's policy is in force" remote-read probe $D1 $D0
+link=$($BT -j link show pinned /sys/fs/bpf/p2preach/link | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+( for i in 1 2 3 4 5 6 7 8 9 10; do probe $D1 $D0; done >/tmp/during.log ) &
+prober=$!
+: >$LOG
+start
+if wait_for $LOG "replaced the policy of another build pinned under /sys/fs/bpf/p2preach, and applied /tmp/policy.conf"; then
+	ok "the daemon puts this build's policy in place of another build's"
+else
+	not_ok "no replacement in the log: $(tail -n 5 $LOG)"
+fi
+wait $prober
+if [ "$(sort -u /tmp/during.log)" = remote-read ]; then
+	ok "no gap in enforcement while it does"
+else
+	not_ok "probes during the replacement: $(sort /tmp/during.log | uniq -c | tr '\n' ' ')"
+fi
+check_json "through the same link, with this build's state" \
+	"j['link_id'] == $link and j['source'] == '/tmp/policy.conf' and j['devices'] == 3" $P status --json
+check "edits work on this build's maps" "gpu0 -> gpu1: rw" $P allow gpu0 gpu1 rw
+check "and test_hmm follows them" remote-rw probe $D0 $D1
+check "nothing is left beside the pins" no \
+	sh -c '[ -e /sys/fs/bpf/p2preach-next ] && echo yes || echo no'
 kill -TERM $daemon
 wait $daemon
 $P detach >/dev/null
