@@ -245,11 +245,9 @@ static int maps_open(struct policy_maps *m, const char *pin_dir, bool quiet)
 		err = check_layout(m, quiet);
 	if (!err)
 		return 0;
-	if (err == -EPROTO) {
-		policy_maps_close(m);
-		return err;
-	}
 	policy_maps_close(m);
+	if (err == -EPROTO)
+		return err;
 	if (err == -EACCES || err == -EPERM) {
 		log_err("cannot open the policy under %s: %s (needs root)",
 			pin_dir, strerror(-err));
